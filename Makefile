@@ -1,0 +1,77 @@
+# Prodep: `make run` to try it, `make test` to test it. Every target is idempotent.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Find a Python 3.12 or newer: python3.13, python3.12, then python3.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    echo $$p; break; fi; done)
+
+.PHONY: run serve test test-fast lint format check sync bench clean help
+
+help:
+	@echo "make run    set up and serve the app with demo data on http://$(HOST):$(PORT)"
+	@echo "make test   install and run the whole test suite"
+	@echo "make lint   ruff"
+	@echo "make serve  gunicorn with production-like settings on $(HOST):$(PORT)"
+	@echo "make bench  run the benchmark harness"
+
+$(PY):
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Prodep needs Python 3.12 or newer, and none was found."; \
+	  echo "Install it (e.g. 'pyenv install 3.12' or your system's python3.12 package) and retry."; \
+	  exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# Development secrets, written once. Never used in production.
+.env: | $(PY)
+	@$(PY) -c "import secrets, base64; \
+print('DEBUG=true'); \
+print('SECRET_KEY=' + secrets.token_urlsafe(50)); \
+print('REFLECTION_KEYS=' + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())" > .env
+	@echo "Wrote .env with development keys."
+
+install: $(STAMP)
+
+run: $(STAMP) .env
+	$(PY) manage.py migrate --noinput --skip-checks
+	$(PY) manage.py sync_content
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
+
+serve: $(STAMP) .env
+	DEBUG=false SECURE_HTTPS=false $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=false SECURE_HTTPS=false $(PY) manage.py migrate --noinput --skip-checks
+	DEBUG=false SECURE_HTTPS=false $(PY) manage.py sync_content
+	DEBUG=false SECURE_HTTPS=false $(VENV)/bin/gunicorn prodep.wsgi --bind $(HOST):$(PORT) \
+	  --workers 2 --no-control-socket --access-logfile -
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: $(STAMP) .env
+	$(PY) manage.py check
+	$(PY) manage.py sync_content --check
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .env db.sqlite3* test-results

@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from lessons.services import ContentError, sync_content
+
+
+class Command(BaseCommand):
+    help = "Load content/ into the database in one transaction (unchanged files are skipped)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--check", action="store_true", help="Validate only; write nothing.")
+        parser.add_argument("--path", help="Content folder (default: settings.CONTENT_DIR).")
+
+    def handle(self, *args, check=False, path=None, **options):
+        root = Path(path or settings.CONTENT_DIR)
+        try:
+            report = sync_content(root, check_only=check)
+        except ContentError as exc:
+            for problem in exc.problems:
+                self.stderr.write(
+                    f"{problem}" + (f"\n    hint: {problem.hint}" if problem.hint else "")
+                )
+            raise CommandError(
+                f"{len(exc.problems)} problem(s) in {root}; nothing was written."
+            ) from None
+        for warning in report.warnings:
+            self.stderr.write(f"warning: {warning}")
+        if check:
+            self.stdout.write(f"Content in {root} is valid.")
+        else:
+            self.stdout.write(f"Synced {root}: {report.summary()}.")

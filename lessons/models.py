@@ -1,0 +1,168 @@
+"""The catalogue, as loaded from content/ by ``sync_content``.
+
+Rows are never deleted by a sync: a lesson or prompt whose file disappears is marked not live,
+so readers' progress and reflections keep pointing at something.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Status(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    DRAFT = "draft", "Draft"
+
+
+class ModuleQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(is_live=True)
+
+
+class Module(models.Model):
+    slug = models.SlugField(max_length=120, unique=True)
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    intro_html = models.TextField(blank=True)
+    source_path = models.CharField(max_length=300)
+    content_hash = models.CharField(max_length=64)
+    is_live = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ModuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:module", args=[self.slug])
+
+
+class LessonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Published, live lessons; authors also see drafts."""
+        lessons = self.filter(is_live=True, module__is_live=True)
+        if getattr(user, "is_author", False):
+            return lessons
+        return lessons.filter(status=Status.PUBLISHED)
+
+
+class Lesson(models.Model):
+    """One Markdown file. Its slug is unique across the course, so it survives a move."""
+
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="lessons")
+    slug = models.SlugField(max_length=120, unique=True)
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    html = models.TextField()
+    toc = models.JSONField(default=list, blank=True)
+    references = models.JSONField(default=list, blank=True)
+    links = models.JSONField(default=list, blank=True)
+    word_count = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveIntegerField(default=1)
+    source_path = models.CharField(max_length=300)
+    content_hash = models.CharField(max_length=64)
+    is_live = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["module__position", "position", "slug"]
+        indexes = [models.Index(fields=["module", "position"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:lesson", args=[self.module.slug, self.slug])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def show_toc(self) -> bool:
+        """A table of contents helps only in longer lessons with several sections."""
+        return len(self.toc) >= 3 and self.word_count >= 600
+
+
+class Prompt(models.Model):
+    """A reflection prompt. Answers hang off ``key``, which authors keep stable."""
+
+    key = models.SlugField(max_length=120, unique=True)
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="prompts")
+    text = models.TextField()
+    html = models.TextField()
+    position = models.PositiveIntegerField()
+    is_live = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["lesson", "position"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Page(models.Model):
+    """A stand-alone content page such as the glossary or the crisis page."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    html = models.TextField()
+    toc = models.JSONField(default=list, blank=True)
+    links = models.JSONField(default=list, blank=True)
+    source_path = models.CharField(max_length=300)
+    content_hash = models.CharField(max_length=64)
+    is_live = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="page_slug_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:page", args=[self.slug])
+
+
+class Progress(models.Model):
+    """One reader's progress through one lesson, and which version of it they read."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    started_at = models.DateTimeField()
+    last_opened_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    read_hash = models.CharField(
+        max_length=64, blank=True, help_text="Content hash of the version last opened."
+    )
+    completed_hash = models.CharField(
+        max_length=64, blank=True, help_text="Content hash of the version marked as read."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="one_progress_per_lesson"),
+        ]
+        indexes = [models.Index(fields=["user", "-last_opened_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.lesson}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None

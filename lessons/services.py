@@ -1,0 +1,257 @@
+"""Loading content/ into the database, and what the reading pages ask of the catalogue."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from .content import ContentFile, Tree, duplicate_prompt_problems, render_file, scan
+from .models import Lesson, Module, Page, Prompt, Status
+from .rendering import Problem, Rendered, render_references
+
+
+class ContentError(Exception):
+    """The content has errors; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class SyncReport:
+    counts: Counter = field(default_factory=Counter)
+    warnings: list[Problem] = field(default_factory=list)
+    checked_only: bool = False
+
+    def add(self, outcome: str, n: int = 1) -> None:
+        self.counts[outcome] += n
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.counts[k]} {k}" for k in ("created", "updated", "unchanged", "unpublished")
+        ]
+        return ", ".join(parts)
+
+
+def sync_content(root: Path | None = None, *, check_only: bool = False) -> SyncReport:
+    """Load content/ into the database in one transaction.
+
+    Files whose hash and path are unchanged are not re-rendered. Removed lessons, modules,
+    pages and prompts are unpublished, never deleted. Any error aborts the whole sync and
+    raises ``ContentError``; the database is left as it was.
+    """
+    root = Path(root or settings.CONTENT_DIR)
+    tree = scan(root)
+    report = SyncReport(checked_only=check_only)
+    problems = list(tree.problems)
+
+    known = _known_files()
+    changed = [f for f in tree.files if known.get(f.path) != f.digest or check_only]
+    rendered: dict[str, Rendered] = {f.path: render_file(tree, f) for f in changed}
+    for result in rendered.values():
+        problems += result.problems
+    problems += _cross_file_problems(tree, rendered)
+
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise ContentError(errors)
+    report.warnings = [p for p in problems if p.level == "warning"]
+    if check_only:
+        return report
+    with transaction.atomic():
+        _write(tree, rendered, report)
+    report.warnings += removed_prompts_with_answers()
+    return report
+
+
+def _known_files() -> dict[str, str]:
+    known: dict[str, str] = {}
+    for model in (Module, Lesson, Page):
+        for path, digest in model.objects.filter(is_live=True).values_list(
+            "source_path", "content_hash"
+        ):
+            known[path] = digest
+    return known
+
+
+def _cross_file_problems(tree: Tree, rendered: dict[str, Rendered]) -> list[Problem]:
+    """Prompt ids must be unique course-wide and links must resolve, for unchanged files too."""
+    urls = tree.url_for_path()
+    owners: list[tuple[str, str, int]] = []
+    problems: list[Problem] = []
+    unchanged_lessons = [
+        f.path for f in tree.files if f.kind == "lesson" and f.path not in rendered
+    ]
+    for f in tree.files:
+        if f.path in rendered:
+            owners += [(p.key, f.path, p.line) for p in rendered[f.path].prompts]
+    stored = Prompt.objects.filter(is_live=True, lesson__source_path__in=unchanged_lessons)
+    for key, path in stored.values_list("key", "lesson__source_path"):
+        owners.append((key, path, 1))
+    problems += duplicate_prompt_problems(owners)
+    unchanged = [f.path for f in tree.files if f.path not in rendered]
+    for model in (Lesson, Page):
+        for path, links in model.objects.filter(
+            source_path__in=unchanged, is_live=True
+        ).values_list("source_path", "links"):
+            for target in links:
+                if target not in urls:
+                    problems.append(
+                        Problem(
+                            path,
+                            1,
+                            f"broken link to '{target}'",
+                            "The linked file was removed or renamed.",
+                        )
+                    )
+    return problems
+
+
+def _write(tree: Tree, rendered: dict[str, Rendered], report: SyncReport) -> None:
+    changed = {f.slug for f in tree.files if f.path in rendered}
+    modules = {m.slug: m for m in Module.objects.all()}
+    lessons = Lesson.objects.filter(slug__in=changed).in_bulk(field_name="slug")
+    pages = Page.objects.filter(slug__in=changed).in_bulk(field_name="slug")
+    seen_modules, seen_lessons, seen_pages = set(), set(), set()
+    for f in tree.files:
+        if f.kind == "module":
+            seen_modules.add(f.slug)
+            modules[f.slug] = _write_module(f, rendered.get(f.path), modules.get(f.slug), report)
+    for f in tree.files:
+        result = rendered.get(f.path)
+        if f.kind == "lesson":
+            seen_lessons.add(f.slug)
+            if result is None:
+                report.add("unchanged")
+            else:
+                _write_lesson(f, result, lessons.get(f.slug), modules[f.module_slug], report)
+        elif f.kind == "page":
+            seen_pages.add(f.slug)
+            if result is None:
+                report.add("unchanged")
+            else:
+                _write_page(f, result, pages.get(f.slug), report)
+    live_keys = set(
+        Prompt.objects.filter(is_live=True, lesson__slug__in=seen_lessons).values_list(
+            "key", flat=True
+        )
+    )
+    report.add(
+        "unpublished",
+        Module.objects.filter(is_live=True).exclude(slug__in=seen_modules).update(is_live=False),
+    )
+    report.add(
+        "unpublished",
+        Lesson.objects.filter(is_live=True).exclude(slug__in=seen_lessons).update(is_live=False),
+    )
+    report.add(
+        "unpublished",
+        Page.objects.filter(is_live=True).exclude(slug__in=seen_pages).update(is_live=False),
+    )
+    Prompt.objects.filter(is_live=True).exclude(key__in=live_keys).update(is_live=False)
+
+
+def _outcome(existing, report: SyncReport) -> str:
+    outcome = "updated" if existing is not None else "created"
+    report.add(outcome)
+    return outcome
+
+
+def _write_module(f: ContentFile, result: Rendered | None, module: Module | None, report):
+    if result is None and module is not None:
+        report.add("unchanged")
+        return module
+    _outcome(module, report)
+    module = module or Module(slug=f.slug)
+    module.position = f.position
+    module.title = result.meta["title"].strip()
+    module.summary = result.meta["summary"].strip()
+    module.intro_html = result.html
+    module.source_path = f.path
+    module.content_hash = f.digest
+    module.is_live = True
+    module.save()
+    return module
+
+
+def _write_lesson(
+    f: ContentFile, result: Rendered, lesson: Lesson | None, module: Module, report: SyncReport
+) -> None:
+    _outcome(lesson, report)
+    lesson = lesson or Lesson(slug=f.slug)
+    meta = result.meta
+    lesson.module = module
+    lesson.position = f.position
+    lesson.title = meta["title"].strip()
+    lesson.summary = meta["summary"].strip()
+    lesson.status = meta.get("status", Status.PUBLISHED)
+    lesson.html = result.html
+    lesson.toc = result.toc
+    lesson.references = render_references(meta.get("references", []))
+    lesson.links = result.links
+    lesson.word_count = result.word_count
+    lesson.minutes = result.minutes
+    lesson.source_path = f.path
+    lesson.content_hash = f.digest
+    lesson.is_live = True
+    lesson.save()
+    keys = []
+    for spec in result.prompts:
+        keys.append(spec.key)
+        Prompt.objects.update_or_create(
+            key=spec.key,
+            defaults={
+                "lesson": lesson,
+                "text": spec.text,
+                "html": spec.html,
+                "position": spec.position,
+                "is_live": True,
+            },
+        )
+    lesson.prompts.filter(is_live=True).exclude(key__in=keys).update(is_live=False)
+
+
+def _write_page(f: ContentFile, result: Rendered, page: Page | None, report) -> None:
+    _outcome(page, report)
+    page = page or Page(slug=f.slug)
+    page.title = result.meta["title"].strip()
+    page.summary = result.meta["summary"].strip()
+    page.html = result.html
+    page.toc = result.toc
+    page.links = result.links
+    page.source_path = f.path
+    page.content_hash = f.digest
+    page.is_live = True
+    page.save()
+
+
+def removed_prompts_with_answers() -> list[Problem]:
+    """Warn when a prompt left the content while readers have answers to it.
+
+    The answers stay in each reader's journal with the prompt text they answered; the warning
+    exists so an author who only meant to reword a prompt can restore its id.
+    """
+    from django.apps import apps
+
+    if not apps.is_installed("prodep.journal"):
+        return []
+    gone = (
+        Prompt.objects.filter(is_live=False, reflections__isnull=False)
+        .select_related("lesson")
+        .distinct()
+    )
+    return [
+        Problem(
+            p.lesson.source_path,
+            1,
+            f"prompt id '{p.key}' was removed but readers have answers to it",
+            "If you only reworded the prompt, keep its old id.",
+            level="warning",
+        )
+        for p in gone
+    ]

@@ -1,0 +1,95 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import catalogue as catalog
+from .content import check_tree
+from .models import Lesson, Page
+
+
+@login_required
+def dashboard(request):
+    return render(request, "lessons/dashboard.html", catalog.dashboard_context(request.user))
+
+
+@login_required
+def catalogue(request):
+    return render(request, "lessons/catalogue.html", {"modules": catalog.modules_for(request.user)})
+
+
+@login_required
+def module_detail(request, module_slug):
+    module = catalog.module_for(request.user, module_slug)
+    if module is None:
+        raise Http404("No such module")
+    return render(request, "lessons/module.html", {"module": module})
+
+
+@login_required
+def lesson_detail(request, module_slug, lesson_slug):
+    lesson = get_object_or_404(
+        Lesson.objects.visible_to(request.user).select_related("module"), slug=lesson_slug
+    )
+    if lesson.module.slug != module_slug:
+        return redirect(lesson, permanent=True)
+    context = catalog.lesson_context(request.user, lesson)
+    return render(request, "lessons/lesson.html", context)
+
+
+def page_detail(request, slug):
+    page = get_object_or_404(Page, slug=slug, is_live=True)
+    return render(request, "lessons/page.html", {"page": page})
+
+
+def _require_author(request):
+    if not request.user.is_authenticated:
+        return False
+    if not request.user.is_author:
+        raise PermissionDenied
+    return True
+
+
+@login_required
+def preview_index(request):
+    _require_author(request)
+    tree, rendered, problems = check_tree(Path(settings.CONTENT_DIR))
+    counts = {}
+    for problem in problems:
+        counts[problem.path] = counts.get(problem.path, 0) + 1
+    files = [{"file": f, "problems": counts.get(f.path, 0)} for f in tree.files]
+    return render(request, "lessons/preview_index.html", {"files": files, "problems": problems})
+
+
+@login_required
+def preview(request, source_path):
+    """Render any content file straight from disk, with its check results beside it."""
+    _require_author(request)
+    tree, rendered, problems = check_tree(Path(settings.CONTENT_DIR))
+    content_file = tree.by_path(source_path)
+    if content_file is None:
+        raise Http404("No such content file")
+    result = rendered[content_file.path]
+    own = [p for p in problems if p.path == content_file.path]
+    return render(
+        request, "lessons/preview.html", {"file": content_file, "result": result, "problems": own}
+    )
+
+
+@login_required
+@require_POST
+def complete(request, module_slug, lesson_slug):
+    """Mark a lesson read (completed=1) or not read (completed=0); then back to the lesson."""
+    lesson = get_object_or_404(
+        Lesson.objects.visible_to(request.user).select_related("module"), slug=lesson_slug
+    )
+    completed = request.POST.get("completed", "1") != "0"
+    catalog.set_completed(request.user, lesson, completed)
+    if completed:
+        messages.success(request, "Marked as read.")
+    return redirect(lesson)

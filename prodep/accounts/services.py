@@ -1,0 +1,44 @@
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import AUTHORS_GROUP, User
+
+DEMO_PASSWORD = "prodep-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    email: str
+    password: str
+
+
+def ensure_verified_user(email: str, password: str, **fields) -> User:
+    """Create (or reset) a user whose email is already verified, so it can sign in at once."""
+    user, _ = User.objects.get_or_create(email=email, defaults=fields)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+@transaction.atomic
+def create_demo_accounts() -> list[DemoAccount]:
+    """Idempotently create the demo partner, therapist and author."""
+    accounts = [
+        DemoAccount("partner", "partner@example.com", DEMO_PASSWORD),
+        DemoAccount("therapist", "therapist@example.com", DEMO_PASSWORD),
+        DemoAccount("author", "author@example.com", DEMO_PASSWORD),
+    ]
+    ensure_verified_user(accounts[0].email, DEMO_PASSWORD)
+    ensure_verified_user(accounts[1].email, DEMO_PASSWORD)
+    author = ensure_verified_user(accounts[2].email, DEMO_PASSWORD, is_staff=True)
+    author.groups.add(Group.objects.get_or_create(name=AUTHORS_GROUP)[0])
+    return accounts

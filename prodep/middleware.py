@@ -1,0 +1,22 @@
+"""Project-wide middleware."""
+
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+
+class PrivateCacheMiddleware:
+    """Send ``Cache-Control: no-store`` on every response to a signed-in user.
+
+    The betraying partner may share the device: pressing Back after "Exit this page" or after
+    signing out must show a sign-in page, never a lesson from the browser's cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in_before = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in_before or request.user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from lessons import views as lesson_views
+from prodep import views
+
+admin.site.site_header = "Prodep administration"
+admin.site.site_title = "Prodep admin"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("home/", lesson_views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt),
+    path("safety/", views.safety, name="safety"),
+    path("", include("prodep.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("lessons.urls")),
+]
+
+handler404 = "prodep.views.page_not_found"
+handler500 = "prodep.views.server_error"
+handler429 = "prodep.views.rate_limited"

@@ -1,0 +1,39 @@
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow that.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    """A cheap hasher, a fresh cache (rate limits live there) and no auto-sync by default."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def content_dir(settings, tmp_path):
+    """An empty content folder that tests fill in; settings point at it."""
+    root = tmp_path / "content"
+    root.mkdir()
+    settings.CONTENT_DIR = root
+    return root
+
+
+@pytest.fixture
+def synced_course(db, settings):
+    """The real curriculum, synced once per test."""
+    from lessons.services import sync_content
+
+    settings.CONTENT_DIR = CONTENT_DIR
+    sync_content(CONTENT_DIR)
+    return CONTENT_DIR

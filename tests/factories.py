@@ -1,0 +1,65 @@
+"""Small factory functions: arrange test data in one line, in the domain's words."""
+
+from __future__ import annotations
+
+import itertools
+import textwrap
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+
+from prodep.accounts.models import User
+
+PASSWORD = "a-long-test-password-1"
+_counter = itertools.count(1)
+
+
+def make_user(
+    email: str | None = None, *, password: str = PASSWORD, verified: bool = True, **fields
+) -> User:
+    email = email or f"user{next(_counter)}@example.com"
+    user = User.objects.create_user(email=email, password=password, **fields)
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
+
+
+def make_author(email: str | None = None) -> User:
+    from django.contrib.auth.models import Group
+
+    from prodep.accounts.models import AUTHORS_GROUP
+
+    user = make_user(email, is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name=AUTHORS_GROUP)[0])
+    return user
+
+
+def write(root: Path, relative: str, text: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def module_file(title: str = "A module", summary: str = "What the module covers.") -> str:
+    return f"---\ntitle: {title}\nsummary: {summary}\n---\nAn introduction.\n"
+
+
+def lesson_file(
+    title: str = "A lesson",
+    body: str = "Some text.",
+    *,
+    summary: str = "A summary.",
+    extra: str = "",
+) -> str:
+    return f"---\ntitle: {title}\nsummary: {summary}\n{extra}---\n{textwrap.dedent(body)}\n"
+
+
+def make_course(root: Path, lessons: int = 2, module: str = "01-first", prompts: bool = True):
+    """Write a small valid course: one module with ``lessons`` lessons, each with a prompt."""
+    write(root, f"{module}/_module.md", module_file())
+    for n in range(1, lessons + 1):
+        body = f"## Section\n\nText of lesson {n}.\n"
+        if prompts:
+            body += f"\n::: reflection id=p{n}\nWhat do you notice, {n}?\n:::\n"
+        write(root, f"{module}/{n:02d}-lesson-{n}.md", lesson_file(f"Lesson {n}", body))
+    return root

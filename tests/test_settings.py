@@ -1,0 +1,87 @@
+"""Start-up refuses unsafe or malformed configuration with one clear line."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "PYTEST_VERSION",
+            "DEBUG",
+            "SECRET_KEY",
+            "REFLECTION_KEYS",
+            "DATABASE_URL",
+            "CACHE_URL",
+        }
+    }
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+KEYS = {
+    "SECRET_KEY": "k7Qp2vX9mR4tL8wZ3nB6cF1hJ5sD0gY7uE2iO9aK4xV6bN8mC3",
+    "REFLECTION_KEYS": "XWG0d3Qkz5wvoN8b0cXq5hVOxC9Qn8x3c3m0R6bZb1w=",
+}
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_manage(
+        "check", DEBUG="false", REFLECTION_KEYS=KEYS["REFLECTION_KEYS"], SECRET_KEY=""
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1].startswith("Configuration error: SECRET_KEY")
+    assert "Traceback" not in result.stderr
+
+
+def test_production_refuses_to_start_without_reflection_keys():
+    result = run_manage("check", DEBUG="false", SECRET_KEY=KEYS["SECRET_KEY"], REFLECTION_KEYS="")
+    assert result.returncode != 0
+    assert "REFLECTION_KEYS" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_database_url_stops_start_up_with_one_line():
+    result = run_manage("check", DEBUG="false", DATABASE_URL="not a url at all", **KEYS)
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith("Configuration error: DATABASE_URL is malformed")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_unexpected_boolean_is_refused_not_read_as_false():
+    result = run_manage("check", DEBUG="sometimes", **KEYS)
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        ALLOWED_HOSTS="prodep.example.org",
+        **KEYS,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_seed_demo_refuses_without_debug():
+    result = run_manage("seed_demo", DEBUG="false", **KEYS)
+    assert result.returncode != 0
+    assert "DEBUG only" in result.stderr

@@ -1,0 +1,95 @@
+"""Landing page, headers, CSP nonces, error pages and the health check."""
+
+import re
+
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+
+from tests.factories import make_user
+
+
+def test_landing_page_says_what_prodep_is_and_is_not(client, db):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "not therapy" in html
+    assert "crisis service" in html
+    assert reverse("lessons:crisis") in html
+
+
+def test_signed_in_visitor_goes_from_landing_to_dashboard(client, db):
+    client.force_login(make_user())
+    assert client.get("/").url == reverse("dashboard")
+
+
+def test_security_headers_are_sent(client, db):
+    response = client.get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_csp_uses_a_fresh_nonce_and_no_unsafe_inline(client, db):
+    first = client.get(reverse("account_login"))["Content-Security-Policy"]
+    second = client.get(reverse("account_login"))["Content-Security-Policy"]
+    assert "unsafe-inline" not in first
+    assert "frame-ancestors 'none'" in first
+    nonce = re.search(r"'nonce-([^']+)'", first)
+    assert nonce
+    assert nonce.group(1) not in second
+
+
+def test_every_script_tag_is_an_external_file(client, db):
+    html = client.get("/").content.decode()
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert "src=" in tag
+
+
+def test_unknown_url_gets_the_styled_404(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+    assert b"Exit this page" in response.content
+
+
+def test_server_error_page_shows_no_detail(client, db, settings):
+    from django.test import Client
+
+    def boom(request):
+        raise RuntimeError("secret internal detail")
+
+    settings.ROOT_URLCONF = "tests.urls_boom"
+    import tests.urls_boom as module
+
+    module.boom_view = boom
+    response = Client(raise_request_exception=False).get("/boom/")
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.content
+    assert b"secret internal detail" not in response.content
+
+
+def test_healthz_answers_ok_with_a_database_round_trip(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_down(client, db):
+    from unittest import mock
+
+    from django.db import connection
+
+    with mock.patch.object(connection, "cursor", side_effect=OperationalError("refused")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/safety/"])
+def test_every_page_has_the_exit_control_and_skip_link(client, db, path):
+    html = client.get(path).content.decode()
+    assert "data-exit-button" in html
+    assert 'href="/exit/"' in html
+    assert 'class="skip-link"' in html
