@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from prodep.journal.services import answers_for_lesson
+
 from .models import Lesson, Module, Progress, Status
 
 
@@ -185,6 +187,7 @@ def lesson_context(user, lesson: Lesson) -> dict:
     siblings, previous, following = lesson_neighbours(user, lesson)
     return {
         "lesson": lesson,
+        "answers": answers_for_lesson(user, lesson),
         "module": lesson.module,
         "progress": progress,
         "siblings": siblings,

@@ -6,7 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+
+from prodep.accounts.services import needs_safety_intro
 
 from . import catalogue as catalog
 from .content import check_tree
@@ -38,6 +41,8 @@ def lesson_detail(request, module_slug, lesson_slug):
     )
     if lesson.module.slug != module_slug:
         return redirect(lesson, permanent=True)
+    if needs_safety_intro(request.user):
+        return redirect(f"{reverse('safety_intro')}?next={lesson.get_absolute_url()}")
     context = catalog.lesson_context(request.user, lesson)
     return render(request, "lessons/lesson.html", context)
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -84,6 +85,14 @@ if not REFLECTION_KEYS:
             "REFLECTION_KEYS is not set: set one or more Fernet keys (make run writes one to .env)."
         )
 
+for _index, _key in enumerate(REFLECTION_KEYS, 1):
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"REFLECTION_KEYS: key {_index} is not a valid Fernet key (32 url-safe base64 bytes)."
+        ) from None
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -100,6 +109,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "prodep.accounts",
+    "prodep.journal",
     "lessons",
 ]
 

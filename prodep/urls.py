@@ -15,6 +15,7 @@ urlpatterns = [
     path("safety/", views.safety, name="safety"),
     path("", include("prodep.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("journal/", include("prodep.journal.urls")),
     path("admin/", admin.site.urls),
     path("", include("lessons.urls")),
 ]

@@ -15,11 +15,23 @@ _counter = itertools.count(1)
 
 
 def make_user(
-    email: str | None = None, *, password: str = PASSWORD, verified: bool = True, **fields
+    email: str | None = None,
+    *,
+    password: str = PASSWORD,
+    verified: bool = True,
+    seen_safety_intro: bool = True,
+    **fields,
 ) -> User:
+    """A verified reader who has already seen the once-only note about the exit control."""
+    from django.utils import timezone
+
+    from prodep.accounts.models import Profile
+
     email = email or f"user{next(_counter)}@example.com"
     user = User.objects.create_user(email=email, password=password, **fields)
     EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    if seen_safety_intro:
+        Profile.objects.filter(user=user).update(safety_intro_seen_at=timezone.now())
     return user
 
 
@@ -63,3 +75,15 @@ def make_course(root: Path, lessons: int = 2, module: str = "01-first", prompts:
             body += f"\n::: reflection id=p{n}\nWhat do you notice, {n}?\n:::\n"
         write(root, f"{module}/{n:02d}-lesson-{n}.md", lesson_file(f"Lesson {n}", body))
     return root
+
+
+def sync(root: Path):
+    from lessons.services import sync_content
+
+    return sync_content(root)
+
+
+def answer(user, key: str, text: str = "My private answer"):
+    from prodep.journal.services import save_answer
+
+    return save_answer(user, key, text).reflection

@@ -19,3 +19,9 @@ def lesson_segments(html: str) -> list[dict]:
         position = match.end()
     segments.append({"html": html[position:]})
     return segments
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ answers|get_item:key }}``: look a key up in a dict from the view."""
+    return mapping.get(key) if mapping else None

@@ -42,3 +42,9 @@ def create_demo_accounts() -> list[DemoAccount]:
     author = ensure_verified_user(accounts[2].email, DEMO_PASSWORD, is_staff=True)
     author.groups.add(Group.objects.get_or_create(name=AUTHORS_GROUP)[0])
     return accounts
+
+
+def needs_safety_intro(user) -> bool:
+    """A reader sees what the exit control can and cannot do once, before a first lesson."""
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.safety_intro_seen_at is None

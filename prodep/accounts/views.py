@@ -2,9 +2,15 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from .models import Profile
 
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 
@@ -29,3 +35,16 @@ def exit_now(request):
 @login_required
 def account_settings(request):
     return render(request, "accounts/settings.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def safety_intro(request):
+    """Shown once, before a reader's first lesson: what the exit control can and cannot do."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("dashboard")
+    if request.method == "POST":
+        Profile.objects.filter(user=request.user).update(safety_intro_seen_at=timezone.now())
+        return redirect(next_url)
+    return render(request, "accounts/safety_intro.html", {"next": next_url})

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from prodep.journal.services import rotate_all
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt every reflection with the first key in REFLECTION_KEYS."
+    requires_system_checks = []  # content problems must not block this command
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args, batch_size=500, **options):
+        count = rotate_all(batch_size=batch_size)
+        self.stdout.write(f"Re-encrypted {count} reflection(s) with the first key.")

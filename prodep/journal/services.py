@@ -1,0 +1,147 @@
+"""Saving, listing and deleting reflections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from lessons.models import Lesson, Prompt
+
+from .models import MAX_ANSWER_LENGTH, Reflection
+
+
+class AnswerError(ValueError):
+    """The answer cannot be saved; the message is safe to show the reader."""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    reflection: Reflection
+    created: bool
+    conflict: bool  # another tab or device had saved a newer version first
+
+
+def answerable_prompt(user, key: str) -> Prompt:
+    """A live prompt in a lesson this user may read, or ``AnswerError``."""
+    prompt = (
+        Prompt.objects.filter(key=key, is_live=True, lesson__in=Lesson.objects.visible_to(user))
+        .select_related("lesson__module")
+        .first()
+    )
+    if prompt is None:
+        raise AnswerError("This reflection prompt does not exist. Nothing was saved.")
+    return prompt
+
+
+def validate_text(text: str) -> str:
+    if len(text) > MAX_ANSWER_LENGTH:
+        raise AnswerError(
+            f"Your answer is {len(text):,} characters long; the limit is "
+            f"{MAX_ANSWER_LENGTH:,}. Nothing was saved."
+        )
+    if "\x00" in text:
+        raise AnswerError("Your answer contains a character that cannot be saved.")
+    return text
+
+
+def save_answer(user, key: str, text: str, base_version: int | None = None) -> SaveResult:
+    """Create or update the reader's answer to prompt ``key``; the newest save wins.
+
+    ``base_version`` is the version the form was showing. If it is older than the stored one,
+    the save still happens (it is the newer edit) and the result says so, so the page can
+    tell the reader their other tab or device had saved in between.
+    """
+    text = validate_text(text)
+    prompt = answerable_prompt(user, key)
+    with transaction.atomic():
+        existing = Reflection.objects.select_for_update().filter(user=user, prompt=prompt).first()
+        if existing is None:
+            reflection = Reflection(user=user, prompt=prompt, prompt_text=prompt.text)
+            reflection.text = text
+            try:
+                with transaction.atomic():
+                    reflection.save()
+                return SaveResult(reflection, created=True, conflict=False)
+            except IntegrityError:
+                # Another request created it between our read and our insert.
+                existing = Reflection.objects.get(user=user, prompt=prompt)
+        conflict = base_version is not None and base_version != existing.version
+        existing.text = text
+        existing.prompt_text = prompt.text
+        Reflection.objects.filter(pk=existing.pk).update(
+            ciphertext=existing.ciphertext,
+            prompt_text=prompt.text,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        existing.refresh_from_db(fields=["version", "updated_at"])
+    return SaveResult(existing, created=False, conflict=conflict)
+
+
+def update_reflection(reflection: Reflection, text: str) -> Reflection:
+    """Edit an answer from the journal (its prompt may no longer be live)."""
+    reflection.text = validate_text(text)
+    reflection.version = F("version") + 1
+    reflection.save(update_fields=["ciphertext", "version", "updated_at"])
+    reflection.refresh_from_db(fields=["version"])
+    return reflection
+
+
+def answers_for_lesson(user, lesson: Lesson) -> dict[str, Reflection]:
+    """The reader's answers to this lesson's prompts, keyed by prompt key. One query."""
+    if not user.is_authenticated:
+        return {}
+    reflections = Reflection.objects.filter(user=user, prompt__lesson=lesson).select_related(
+        "prompt"
+    )
+    return {r.prompt.key: r for r in reflections}
+
+
+@dataclass
+class JournalGroup:
+    module_title: str
+    lesson: Lesson
+    reflections: list[Reflection]
+
+
+def journal_for(user) -> list[JournalGroup]:
+    """Every answer the reader wrote, grouped by module and lesson, in course order."""
+    reflections = (
+        Reflection.objects.for_owner(user)
+        .select_related("prompt__lesson__module")
+        .order_by(
+            "prompt__lesson__module__position", "prompt__lesson__position", "prompt__position"
+        )
+    )
+    groups: list[JournalGroup] = []
+    for reflection in reflections:
+        lesson = reflection.prompt.lesson
+        if not groups or groups[-1].lesson.id != lesson.id:
+            groups.append(JournalGroup(lesson.module.title, lesson, []))
+        groups[-1].reflections.append(reflection)
+    return groups
+
+
+def rotate_all(batch_size: int = 500) -> int:
+    """Re-encrypt every reflection with the first key, in batches, each in a transaction."""
+    from . import crypto
+
+    count = 0
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Reflection.objects.filter(pk__gt=last_id)
+                .order_by("pk")
+                .only("id", "ciphertext")[:batch_size]
+            )
+            if not batch:
+                return count
+            for reflection in batch:
+                reflection.ciphertext = crypto.rotate(reflection.ciphertext)
+            Reflection.objects.bulk_update(batch, ["ciphertext"])
+        count += len(batch)
+        last_id = batch[-1].pk

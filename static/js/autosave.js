@@ -1,0 +1,84 @@
+/*
+ * Autosave for reflection answers. Without JavaScript the form's Save button posts normally;
+ * with it, typing saves after a short pause and the status line says Saved, Saving, Offline or
+ * Not saved. If another tab or device saved in between, the reader is told that this newer
+ * text is the one kept.
+ */
+(function () {
+  "use strict";
+  var DELAY_MS = 1200;
+
+  function timeNow() {
+    var d = new Date();
+    return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
+  }
+
+  function setup(form) {
+    var textarea = form.querySelector("textarea");
+    var version = form.querySelector("input[name=version]");
+    var status = form.querySelector("[data-save-status]");
+    var timer = null;
+    var inFlight = false;
+    var pending = false;
+    var lastSaved = textarea.value;
+
+    function show(state, text) {
+      status.setAttribute("data-state", state);
+      status.textContent = text;
+    }
+
+    function save() {
+      timer = null;
+      if (textarea.value === lastSaved) return;
+      if (inFlight) { pending = true; return; }
+      if (!navigator.onLine) { show("offline", "Offline: not saved yet. We will try again when you are back online."); return; }
+      inFlight = true;
+      var sent = textarea.value;
+      show("saving", "Saving…");
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.json().catch(function () { return { ok: false }; }).then(function (data) {
+          if (response.ok && data.ok) {
+            lastSaved = sent;
+            version.value = data.version;
+            if (data.conflict) {
+              show("conflict", "Saved at " + timeNow() + ". This answer had also been changed in another tab or device; this version is the one kept.");
+            } else {
+              show("saved", "Saved at " + timeNow());
+            }
+          } else if (response.status === 403 || response.redirected) {
+            show("failed", "Not saved: you may have been signed out. Copy your text, then sign in again.");
+          } else {
+            show("failed", "Not saved: " + (data.error || "please try again."));
+          }
+        });
+      }).catch(function () {
+        show("offline", "Offline: not saved yet. We will try again when you are back online.");
+      }).then(function () {
+        inFlight = false;
+        if (pending) { pending = false; save(); }
+      });
+    }
+
+    textarea.addEventListener("input", function () {
+      show("editing", "Unsaved changes");
+      if (timer) window.clearTimeout(timer);
+      timer = window.setTimeout(save, DELAY_MS);
+    });
+    textarea.addEventListener("blur", function () {
+      if (timer) { window.clearTimeout(timer); save(); }
+    });
+    window.addEventListener("online", save);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (timer) window.clearTimeout(timer);
+      save();
+    });
+  }
+
+  document.querySelectorAll("form[data-autosave]").forEach(setup);
+})();

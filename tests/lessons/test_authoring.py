@@ -1,0 +1,117 @@
+"""What authors get: DEBUG re-sync, drafts, the preview page and new_lesson."""
+
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from lessons.content import check_tree
+from lessons.models import Lesson
+from lessons.services import sync_content
+from tests.factories import lesson_file, make_author, make_course, make_user, write
+
+
+def test_in_debug_an_edited_file_shows_on_the_next_page_load(client, content_dir, db, settings):
+    settings.DEBUG = True
+    make_course(content_dir)
+    client.force_login(make_user())
+    url = reverse("lessons:lesson", args=["first", "lesson-1"])
+    assert b"Text of lesson 1." in client.get(url).content
+    write(content_dir, "01-first/01-lesson-1.md", lesson_file("Lesson 1", "Freshly edited."))
+    assert b"Freshly edited." in client.get(url).content
+
+
+def test_in_debug_a_file_with_errors_shows_the_errors_not_stale_content(
+    client, content_dir, db, settings
+):
+    settings.DEBUG = True
+    make_course(content_dir)
+    client.force_login(make_user())
+    url = reverse("lessons:lesson", args=["first", "lesson-1"])
+    client.get(url)
+    write(content_dir, "01-first/01-lesson-1.md", lesson_file("Lesson 1", "::: oops\nx\n:::\n"))
+    response = client.get(url)
+    assert response.status_code == 503
+    assert b"01-first/01-lesson-1.md:5: unknown block" in response.content
+    assert b"Text of lesson 1." not in response.content
+
+
+def test_without_debug_files_are_not_resynced(client, content_dir, db, settings):
+    make_course(content_dir)
+    sync_content(content_dir)
+    client.force_login(make_user())
+    write(content_dir, "01-first/01-lesson-1.md", lesson_file("Lesson 1", "Edited."))
+    url = reverse("lessons:lesson", args=["first", "lesson-1"])
+    assert b"Edited." not in client.get(url).content
+
+
+def _with_draft(content_dir):
+    make_course(content_dir)
+    write(content_dir, "01-first/03-soon.md", lesson_file("Coming soon", extra="status: draft\n"))
+    sync_content(content_dir)
+    return reverse("lessons:lesson", args=["first", "soon"])
+
+
+def test_drafts_are_hidden_from_readers(client, content_dir, db):
+    url = _with_draft(content_dir)
+    client.force_login(make_user())
+    assert client.get(url).status_code == 404
+    assert b"Coming soon" not in client.get(reverse("lessons:module", args=["first"])).content
+
+
+def test_authors_see_drafts_with_a_banner(client, content_dir, db):
+    url = _with_draft(content_dir)
+    client.force_login(make_author())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"Draft: only authors can see this lesson." in response.content
+
+
+def test_preview_renders_a_file_from_disk_with_its_checks(client, content_dir, db):
+    make_course(content_dir)
+    write(content_dir, "_language.yml", "enabling: helping in ways that may not work\n")
+    write(content_dir, "01-first/03-new.md", lesson_file("Unsynced", "Stop enabling him.\n"))
+    client.force_login(make_author())
+    response = client.get(reverse("lessons:preview", args=["01-first/03-new.md"]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Stop enabling him." in html
+    assert "blaming or pathologising language: &#x27;enabling&#x27;" in html
+    assert not Lesson.objects.filter(slug="new").exists()
+
+
+def test_preview_is_for_authors_only(client, content_dir, db):
+    make_course(content_dir)
+    url = reverse("lessons:preview", args=["01-first/01-lesson-1.md"])
+    assert client.get(url).status_code == 302
+    client.force_login(make_user())
+    assert client.get(url).status_code == 403
+
+
+def test_preview_cannot_read_outside_the_content_folder(client, content_dir, db):
+    make_course(content_dir)
+    client.force_login(make_author())
+    for path in ["../../etc/passwd", "01-first/../../secret.md", "nope.md"]:
+        assert client.get(reverse("lessons:preview", args=[path])).status_code == 404
+
+
+def test_new_lesson_writes_a_valid_draft_with_every_block(content_dir, db, capsys):
+    make_course(content_dir)
+    (content_dir / "crisis.md").write_text("---\ntitle: Crisis\nsummary: Help.\n---\nCall.\n")
+    call_command("new_lesson", "first", "Taking a breath", "--path", str(content_dir))
+    created = content_dir / "01-first/03-taking-a-breath.md"
+    assert created.exists()
+    text = created.read_text()
+    for block in ("::: contrast", "::: reflection id=", "::: note", "::: try-this", "::: safety"):
+        assert block in text
+    assert check_tree(content_dir)[2] == []
+    sync_content(content_dir)
+    assert Lesson.objects.get(slug="taking-a-breath").is_draft
+
+
+def test_new_lesson_names_the_known_modules_when_given_a_wrong_one(content_dir):
+    make_course(content_dir)
+    try:
+        call_command("new_lesson", "nope", "Title", "--path", str(content_dir))
+    except CommandError as error:
+        assert "01-first" in str(error)
+    else:
+        raise AssertionError("expected a CommandError")

@@ -1,0 +1,162 @@
+"""Catalogue, module and lesson pages; progress; the once-only safety note."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from lessons.models import Lesson, Progress
+from prodep.accounts.models import Profile
+from tests.factories import answer, make_course, make_user, sync
+
+
+@pytest.fixture
+def course(content_dir, db):
+    make_course(content_dir, lessons=3)
+    sync(content_dir)
+    return content_dir
+
+
+@pytest.fixture
+def reader(client, course):
+    user = make_user()
+    Profile.objects.filter(user=user).update(safety_intro_seen_at=timezone.now())
+    client.force_login(user)
+    return user
+
+
+# Whole-request budgets, including the session, user and session-tracking queries.
+LESSON_QUERIES = 16
+DASHBOARD_QUERIES = 15
+
+
+def lesson_url(n=1):
+    return reverse("lessons:lesson", args=["first", f"lesson-{n}"])
+
+
+def test_first_lesson_shows_the_exit_explanation_once(client, course):
+    user = make_user(seen_safety_intro=False)
+    client.force_login(user)
+    response = client.get(lesson_url())
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("safety_intro"))
+    page = client.get(response.url)
+    assert b"What it cannot do" in page.content
+    response = client.post(reverse("safety_intro"), {"next": lesson_url()})
+    assert response.url == lesson_url()
+    assert client.get(lesson_url()).status_code == 200
+
+
+def test_safety_intro_refuses_to_redirect_off_site(client, reader):
+    response = client.post(reverse("safety_intro"), {"next": "https://evil.example/"})
+    assert response.url == reverse("dashboard")
+
+
+def test_catalogue_lists_modules_with_counts_and_progress(client, reader):
+    html = client.get(reverse("lessons:catalogue")).content.decode()
+    assert "A module" in html and "3 lessons" in html and "0 of 3 read" in html
+
+
+def test_lesson_page_shows_place_neighbours_and_answer_form(client, reader):
+    html = client.get(lesson_url(2)).content.decode()
+    assert "Lesson 2 of 3 in A module" in html
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    assert 'action="/journal/answer/p2/"' in html
+    assert "What do you notice, 2?" in html
+
+
+def test_lessons_can_be_read_in_any_order(client, reader):
+    assert client.get(lesson_url(3)).status_code == 200
+
+
+def test_opening_a_lesson_marks_it_started_with_the_version_read(client, reader):
+    client.get(lesson_url())
+    progress = Progress.objects.get(user=reader)
+    assert progress.completed_at is None
+    assert progress.read_hash == Lesson.objects.get(slug="lesson-1").content_hash
+
+
+def test_mark_as_read_completes_and_can_be_undone(client, reader):
+    url = reverse("lessons:complete", args=["first", "lesson-1"])
+    client.post(url, {"completed": "1"})
+    client.post(url, {"completed": "1"})  # a double click
+    assert Progress.objects.filter(user=reader).count() == 1
+    progress = Progress.objects.get(user=reader)
+    assert progress.is_complete
+    assert progress.completed_hash == Lesson.objects.get(slug="lesson-1").content_hash
+    assert "1 of 3 read" in client.get(reverse("dashboard")).content.decode()
+    client.post(url, {"completed": "0"})
+    assert not Progress.objects.get(user=reader).is_complete
+
+
+def test_mark_as_read_is_post_only(client, reader):
+    assert client.get(reverse("lessons:complete", args=["first", "lesson-1"])).status_code == 405
+
+
+def test_dashboard_offers_to_continue_the_last_unfinished_lesson(client, reader):
+    client.get(lesson_url(1))
+    client.get(lesson_url(3))
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Continue where you left off" in html
+    assert lesson_url(3) in html
+
+
+def test_unknown_module_or_lesson_is_404(client, reader):
+    assert client.get(reverse("lessons:module", args=["nope"])).status_code == 404
+    assert client.get(reverse("lessons:lesson", args=["first", "nope"])).status_code == 404
+
+
+def test_a_lesson_under_the_wrong_module_redirects_to_its_home(client, reader):
+    response = client.get(reverse("lessons:lesson", args=["elsewhere", "lesson-1"]))
+    assert response.status_code == 301 and response.url == lesson_url(1)
+
+
+def test_unpublished_lesson_is_404(client, reader, course):
+    (course / "01-first/03-lesson-3.md").unlink()
+    sync(course)
+    assert client.get(lesson_url(3)).status_code == 404
+
+
+def test_lesson_page_never_parses_markdown(client, reader, monkeypatch):
+    import markdown
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a request parsed Markdown")
+
+    monkeypatch.setattr(markdown.Markdown, "convert", forbidden)
+    assert client.get(lesson_url()).status_code == 200
+
+
+def test_reading_pages_need_a_sign_in(client, course):
+    for url in (reverse("dashboard"), reverse("lessons:catalogue"), lesson_url()):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+@pytest.mark.parametrize("answered", [1, 50])
+def test_lesson_page_query_budget(client, content_dir, db, answered, django_assert_max_num_queries):
+    make_course(content_dir, lessons=max(answered, 3))
+    sync(content_dir)
+    user = make_user()
+    Profile.objects.filter(user=user).update(safety_intro_seen_at=timezone.now())
+    for n in range(1, answered + 1):
+        answer(user, f"p{n}", f"answer {n}")
+    client.force_login(user)
+    client.get(lesson_url(2))
+    with django_assert_max_num_queries(LESSON_QUERIES):
+        assert client.get(lesson_url(2)).status_code == 200
+
+
+@pytest.mark.parametrize("lessons", [1, 50])
+def test_dashboard_query_budget(client, content_dir, db, lessons, django_assert_max_num_queries):
+    make_course(content_dir, lessons=lessons)
+    sync(content_dir)
+    user = make_user()
+    for lesson in Lesson.objects.all():
+        now = timezone.now()
+        Progress.objects.create(
+            user=user, lesson=lesson, started_at=now, last_opened_at=now, completed_at=now
+        )
+    client.force_login(user)
+    client.get(reverse("dashboard"))
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        assert client.get(reverse("dashboard")).status_code == 200
