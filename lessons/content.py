@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -55,9 +55,12 @@ class Tree:
     files: list[ContentFile]
     vocabulary: Vocabulary
     problems: list[Problem]
+    _urls: dict[str, str] | None = field(default=None, repr=False)
 
     def url_for_path(self) -> dict[str, str]:
-        return {f.path: f.url for f in self.files}
+        if self._urls is None:
+            self._urls = {f.path: f.url for f in self.files}
+        return self._urls
 
     def by_path(self, path: str) -> ContentFile | None:
         return next((f for f in self.files if f.path == path), None)

@@ -20,6 +20,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
             "REFLECTION_KEYS",
             "DATABASE_URL",
             "CACHE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
     clean.update(env)

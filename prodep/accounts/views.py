@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .models import Profile
 
@@ -48,3 +49,13 @@ def safety_intro(request):
         Profile.objects.filter(user=request.user).update(safety_intro_seen_at=timezone.now())
         return redirect(next_url)
     return render(request, "accounts/safety_intro.html", {"next": next_url})
+
+
+@login_required
+@require_POST
+def set_discreet_mode(request):
+    """Neutral page titles and icon on every page, for a screen or tab others may glimpse."""
+    enabled = request.POST.get("discreet_mode") == "on"
+    Profile.objects.filter(user=request.user).update(discreet_mode=enabled)
+    messages.success(request, "Discreet mode is on." if enabled else "Discreet mode is off.")
+    return redirect("account_settings")

@@ -39,3 +39,19 @@ def test_the_exit_script_is_on_every_page_and_listens_for_shift_not_escape():
     assert '"Shift"' in script
     assert "Escape" not in script.replace("Escape is never used", "")
     assert "location.replace" in script
+
+
+def test_discreet_mode_gives_every_page_a_neutral_title_and_icon(client, db):
+    from prodep.accounts.models import Profile
+
+    user = make_user()
+    client.force_login(user)
+    assert "<title>Home · Prodep</title>" in client.get(reverse("dashboard")).content.decode()
+    client.post(reverse("discreet_mode"), {"discreet_mode": "on"})
+    assert Profile.objects.get(user=user).discreet_mode
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "<title>Notes</title>" in html
+    assert "icon-neutral.svg" in html and "Prodep" not in html.split("</head>")[0]
+    client.post(reverse("discreet_mode"), {})
+    assert not Profile.objects.get(user=user).discreet_mode
+    assert client.get(reverse("discreet_mode")).status_code == 405
