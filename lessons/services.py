@@ -9,7 +9,14 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from .content import ContentFile, Tree, duplicate_prompt_problems, render_file, scan
+from .content import (
+    ContentFile,
+    Tree,
+    check_tree,
+    duplicate_prompt_problems,
+    render_file,
+    scan,
+)
 from .models import Lesson, Module, Page, Prompt, Status
 from .rendering import Problem, Rendered, render_references
 
@@ -46,12 +53,19 @@ def sync_content(root: Path | None = None, *, check_only: bool = False) -> SyncR
     raises ``ContentError``; the database is left as it was.
     """
     root = Path(root or settings.CONTENT_DIR)
-    tree = scan(root)
     report = SyncReport(checked_only=check_only)
+    if check_only:
+        _, _, problems = check_tree(root)  # renders everything, touches no database
+        errors = [p for p in problems if p.level == "error"]
+        if errors:
+            raise ContentError(errors)
+        report.warnings = problems
+        return report
+    tree = scan(root)
     problems = list(tree.problems)
 
     known = _known_files()
-    changed = [f for f in tree.files if known.get(f.path) != f.digest or check_only]
+    changed = [f for f in tree.files if known.get(f.path) != f.digest]
     rendered: dict[str, Rendered] = {f.path: render_file(tree, f) for f in changed}
     for result in rendered.values():
         problems += result.problems
@@ -61,8 +75,6 @@ def sync_content(root: Path | None = None, *, check_only: bool = False) -> SyncR
     if errors:
         raise ContentError(errors)
     report.warnings = [p for p in problems if p.level == "warning"]
-    if check_only:
-        return report
     with transaction.atomic():
         _write(tree, rendered, report)
     report.warnings += removed_prompts_with_answers()

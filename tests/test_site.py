@@ -93,3 +93,4 @@ def test_every_page_has_the_exit_control_and_skip_link(client, db, path):
     assert "data-exit-button" in html
     assert 'href="/exit/"' in html
     assert 'class="skip-link"' in html
+    assert html.index('href="/exit/"') < html.index('href="#main"')  # first stop for the keyboard

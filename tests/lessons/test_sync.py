@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from lessons.models import Lesson, Module, Progress, Prompt
 from lessons.services import ContentError, sync_content
-from tests.factories import lesson_file, make_course, make_user, module_file, write
+from tests.factories import answer, lesson_file, make_course, make_user, module_file, write
 
 
 def test_first_sync_creates_everything(content_dir, db):
@@ -104,6 +104,7 @@ def test_answers_and_progress_survive_rewording_and_moving_a_lesson(content_dir,
         user=reader, lesson=lesson, started_at=lesson.updated_at, last_opened_at=lesson.updated_at
     )
     prompt_id = Prompt.objects.get(key="p1").id
+    reflection = answer(reader, "p1", "Kept through every edit")
 
     (content_dir / "01-first/01-lesson-1.md").unlink()
     write(content_dir, "02-second/_module.md", module_file("Second"))
@@ -121,3 +122,18 @@ def test_answers_and_progress_survive_rewording_and_moving_a_lesson(content_dir,
     assert prompt.id == prompt_id and prompt.is_live
     assert prompt.text == "A reworded question?"
     assert Progress.objects.get(user=reader).lesson_id == lesson.id
+    reflection.refresh_from_db()
+    assert reflection.prompt_id == prompt_id and reflection.text == "Kept through every edit"
+
+
+def test_removing_an_answered_prompt_warns_the_author(content_dir, db):
+    make_course(content_dir)
+    sync_content(content_dir)
+    answer(make_user(), "p1")
+    write(content_dir, "01-first/01-lesson-1.md", lesson_file("Lesson 1", "Prompt gone."))
+    report = sync_content(content_dir)
+    [warning] = report.warnings
+    assert warning.level == "warning"
+    assert str(warning) == (
+        "01-first/01-lesson-1.md:1: prompt id 'p1' was removed but readers have answers to it"
+    )
