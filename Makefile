@@ -48,11 +48,14 @@ run: $(STAMP) .env
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
 
+# Production settings, except plain http on loopback (no TLS proxy in front here).
+SERVE_ENV := DEBUG=false SECURE_HTTPS=false ALLOWED_HOSTS=$(HOST),localhost
+
 serve: $(STAMP) .env
-	DEBUG=false SECURE_HTTPS=false $(PY) manage.py collectstatic --noinput --verbosity 0
-	DEBUG=false SECURE_HTTPS=false $(PY) manage.py migrate --noinput --skip-checks
-	DEBUG=false SECURE_HTTPS=false $(PY) manage.py sync_content
-	DEBUG=false SECURE_HTTPS=false $(VENV)/bin/gunicorn prodep.wsgi --bind $(HOST):$(PORT) \
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput --skip-checks
+	$(SERVE_ENV) $(PY) manage.py sync_content
+	$(SERVE_ENV) $(VENV)/bin/gunicorn prodep.wsgi --bind $(HOST):$(PORT) \
 	  --workers 2 --no-control-socket --access-logfile -
 
 test: $(STAMP)
