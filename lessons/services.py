@@ -195,22 +195,13 @@ def _write_lesson(
     f: ContentFile, result: Rendered, lesson: Lesson | None, module: Module, report: SyncReport
 ) -> None:
     _outcome(lesson, report)
-    lesson = lesson or Lesson(slug=f.slug)
-    meta = result.meta
+    lesson = _apply(lesson or Lesson(slug=f.slug), f, result)
     lesson.module = module
     lesson.position = f.position
-    lesson.title = meta["title"].strip()
-    lesson.summary = meta["summary"].strip()
-    lesson.status = meta.get("status", Status.PUBLISHED)
-    lesson.html = result.html
-    lesson.toc = result.toc
-    lesson.references = render_references(meta.get("references", []))
-    lesson.links = result.links
+    lesson.status = result.meta.get("status", Status.PUBLISHED)
+    lesson.references = render_references(result.meta.get("references", []))
     lesson.word_count = result.word_count
     lesson.minutes = result.minutes
-    lesson.source_path = f.path
-    lesson.content_hash = f.digest
-    lesson.is_live = True
     lesson.save()
     keys = []
     for spec in result.prompts:
@@ -230,16 +221,20 @@ def _write_lesson(
 
 def _write_page(f: ContentFile, result: Rendered, page: Page | None, report) -> None:
     _outcome(page, report)
-    page = page or Page(slug=f.slug)
-    page.title = result.meta["title"].strip()
-    page.summary = result.meta["summary"].strip()
-    page.html = result.html
-    page.toc = result.toc
-    page.links = result.links
-    page.source_path = f.path
-    page.content_hash = f.digest
-    page.is_live = True
-    page.save()
+    _apply(page or Page(slug=f.slug), f, result).save()
+
+
+def _apply(obj: Lesson | Page, f: ContentFile, result: Rendered) -> Lesson | Page:
+    """Copy what lessons and pages share from a rendered file; the caller saves."""
+    obj.title = result.meta["title"].strip()
+    obj.summary = result.meta["summary"].strip()
+    obj.html = result.html
+    obj.toc = result.toc
+    obj.links = result.links
+    obj.source_path = f.path
+    obj.content_hash = f.digest
+    obj.is_live = True
+    return obj
 
 
 def removed_prompts_with_answers() -> list[Problem]:
