@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from prodep.clinic.services import client_assignments
 from prodep.journal.services import answers_for_lesson
 
 from .models import Lesson, Module, Progress, Status
@@ -176,6 +177,7 @@ def dashboard_context(user) -> dict:
     resume = continue_lesson(user)
     return {
         "modules": summaries,
+        "assignments": client_assignments(user),
         "totals": course_totals(summaries),
         "resume": resume,
         "next_lesson": None if resume else first_unread_lesson(user),

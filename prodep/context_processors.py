@@ -2,9 +2,17 @@ from django.conf import settings
 
 
 def site(request):
-    """What every page needs: the exit destination and whether titles must stay neutral."""
-    profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
-    return {
-        "EXIT_URL": settings.EXIT_URL,
-        "discreet": bool(profile and profile.discreet_mode),
-    }
+    """What every page needs, in one query: neutral titles, and whether to show "Clients"."""
+    context = {"EXIT_URL": settings.EXIT_URL, "discreet": False, "is_therapist": False}
+    if request.user.is_authenticated:
+        from prodep.accounts.models import Profile
+
+        row = (
+            Profile.objects.filter(user=request.user)
+            .values("discreet_mode", "user__therapist_profile__status")
+            .first()
+        )
+        if row:
+            context["discreet"] = row["discreet_mode"]
+            context["is_therapist"] = row["user__therapist_profile__status"] == "approved"
+    return context

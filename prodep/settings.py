@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "prodep.accounts",
     "prodep.journal",
+    "prodep.clinic",
     "lessons",
 ]
 

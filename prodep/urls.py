@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("prodep.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("journal/", include("prodep.journal.urls")),
+    path("", include("prodep.clinic.urls")),
     path("admin/", admin.site.urls),
     path("", include("lessons.urls")),
 ]

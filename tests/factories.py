@@ -87,3 +87,31 @@ def answer(user, key: str, text: str = "My private answer"):
     from prodep.journal.services import save_answer
 
     return save_answer(user, key, text).reflection
+
+
+def make_therapist(email: str | None = None, *, status: str = "approved", mfa: bool = True):
+    """A therapist account: approved and with TOTP set up unless told otherwise."""
+    from allauth.mfa.models import Authenticator
+
+    from prodep.clinic.models import TherapistProfile
+
+    user = make_user(email)
+    profile = TherapistProfile.objects.create(
+        user=user,
+        display_name=f"Dr {user.email.split('@')[0].title()}",
+        credentials="Licensed counsellor",
+        practice="Riverside Practice",
+        country="UK",
+        status=status,
+    )
+    if mfa:
+        Authenticator.objects.create(
+            user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+        )
+    return profile
+
+
+def link(therapist, client, alias: str = "Sam"):
+    from prodep.clinic.models import CareLink
+
+    return CareLink.objects.create(therapist=therapist, client=client, client_alias=alias)

@@ -37,11 +37,30 @@ def create_demo_accounts() -> list[DemoAccount]:
         DemoAccount("therapist", "therapist@example.com", DEMO_PASSWORD),
         DemoAccount("author", "author@example.com", DEMO_PASSWORD),
     ]
-    ensure_verified_user(accounts[0].email, DEMO_PASSWORD)
-    ensure_verified_user(accounts[1].email, DEMO_PASSWORD)
+    partner = ensure_verified_user(accounts[0].email, DEMO_PASSWORD)
+    therapist = ensure_verified_user(accounts[1].email, DEMO_PASSWORD)
     author = ensure_verified_user(accounts[2].email, DEMO_PASSWORD, is_staff=True)
     author.groups.add(Group.objects.get_or_create(name=AUTHORS_GROUP)[0])
+    _link_demo_therapist(partner, therapist)
     return accounts
+
+
+def _link_demo_therapist(partner: User, therapist: User) -> None:
+    """An approved therapist linked to the partner. They set up two-factor sign-in on first use."""
+    from prodep.clinic.models import CareLink, TherapistProfile
+
+    profile, _ = TherapistProfile.objects.update_or_create(
+        user=therapist,
+        defaults={
+            "display_name": "Dr Demo",
+            "credentials": "Licensed therapist (demo)",
+            "practice": "Demo Practice",
+            "country": "UK",
+            "status": TherapistProfile.Status.APPROVED,
+        },
+    )
+    if not CareLink.objects.for_client(partner).filter(therapist=profile).exists():
+        CareLink.objects.create(therapist=profile, client=partner, client_alias="Demo partner")
 
 
 def needs_safety_intro(user) -> bool:

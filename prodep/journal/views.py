@@ -4,6 +4,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from prodep.clinic.services import sharing_options
+
 from . import services
 from .forms import AnswerForm
 from .models import Reflection
@@ -58,7 +60,13 @@ def save_answer(request, prompt_key):
 
 @login_required
 def index(request):
-    return render(request, "journal/index.html", {"groups": services.journal_for(request.user)})
+    groups = services.journal_for(request.user)
+    links, shared = sharing_options(
+        request.user, [r for group in groups for r in group.reflections]
+    )
+    return render(
+        request, "journal/index.html", {"groups": groups, "links": links, "shared": shared}
+    )
 
 
 @login_required

@@ -1,0 +1,216 @@
+"""Therapists, the clients who chose to link to them, and what those clients chose to share.
+
+The privacy promise lives here: a therapist reaches a client only through an active
+``CareLink``, sees a reflection only through a ``Share`` on that link, and every look writes an
+``AccessLog`` row the client can read.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from lessons.models import Lesson, Module
+from prodep.journal.models import Reflection
+
+INVITATION_DAYS = 14
+
+
+class TherapistProfile(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="therapist_profile"
+    )
+    display_name = models.CharField(max_length=120)
+    credentials = models.CharField(max_length=200, help_text="Licence or qualification.")
+    practice = models.CharField(max_length=200)
+    country = models.CharField(max_length=80)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    applied_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def for_therapist(self, therapist: TherapistProfile):
+        return self.filter(therapist=therapist)
+
+
+class Invitation(models.Model):
+    """A single-use link. Only a hash of its token is stored, so a database leak opens nothing."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        USED = "used", "Used"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    therapist = models.ForeignKey(
+        TherapistProfile, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(blank=True)
+    message = models.TextField(blank=True, max_length=2000)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} from {self.therapist}"
+
+    @classmethod
+    def issue(cls, therapist: TherapistProfile, email: str = "", message: str = ""):
+        """Create an invitation; returns it with the only copy of its token."""
+        token = secrets.token_urlsafe(32)
+        invitation = cls.objects.create(
+            therapist=therapist,
+            email=email,
+            message=message,
+            token_hash=hash_token(token),
+            expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+        )
+        return invitation, token
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.used_at:
+            return self.State.USED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.OPEN
+
+
+class CareLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_at__isnull=True)
+
+    def for_therapist(self, therapist: TherapistProfile):
+        return self.active().filter(therapist=therapist)
+
+    def for_client(self, user):
+        return self.active().filter(client=user)
+
+
+class CareLink(models.Model):
+    """A client's consent to be followed by one therapist. Either side may end it."""
+
+    therapist = models.ForeignKey(TherapistProfile, on_delete=models.CASCADE, related_name="links")
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_links"
+    )
+    client_alias = models.CharField(
+        max_length=60, help_text="The name the therapist sees: a first name or an alias."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CareLinkQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["therapist", "client"],
+                condition=Q(ended_at__isnull=True),
+                name="one_active_link_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_alias} with {self.therapist}"
+
+
+class Assignment(models.Model):
+    """A module or a single lesson a therapist suggests, with an optional note and due date."""
+
+    link = models.ForeignKey(CareLink, on_delete=models.CASCADE, related_name="assignments")
+    module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.PROTECT)
+    lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.PROTECT)
+    note = models.TextField(blank=True, max_length=2000)
+    due_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(module__isnull=False) & Q(lesson__isnull=True))
+                | (Q(module__isnull=True) & Q(lesson__isnull=False)),
+                name="assignment_is_a_module_or_a_lesson",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} for {self.link.client_alias}"
+
+    @property
+    def target(self):
+        return self.module or self.lesson
+
+
+class Share(models.Model):
+    """One reflection, shared with one linked therapist. Deleting the row revokes access."""
+
+    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="shares")
+    link = models.ForeignKey(CareLink, on_delete=models.CASCADE, related_name="shares")
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reflection", "link"], name="share_once_per_link"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reflection {self.reflection_id} shared on link {self.link_id}"
+
+
+class AccessLog(models.Model):
+    """Every look a therapist takes at a client's data. Never holds reflection text."""
+
+    class What(models.TextChoices):
+        CLIENT_PAGE = "client_page", "Viewed your progress page"
+        REFLECTION = "reflection", "Read a reflection you shared"
+
+    therapist = models.ForeignKey(
+        TherapistProfile, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    therapist_name = models.CharField(max_length=120)
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="access_log"
+    )
+    what = models.CharField(max_length=20, choices=What.choices)
+    prompt_text = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["client", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.therapist_name}: {self.get_what_display()}"

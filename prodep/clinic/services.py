@@ -1,0 +1,373 @@
+"""What therapists and their clients can do, each rule in one place."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from lessons.models import Lesson, Module, Progress, Status
+from prodep.journal.models import Reflection
+
+from .models import AccessLog, Assignment, CareLink, Invitation, Share, TherapistProfile, hash_token
+
+DUE_SOON_DAYS = 3
+
+
+class ClinicError(ValueError):
+    """A request that cannot be carried out; the message is safe to show."""
+
+
+# Therapist accounts ---------------------------------------------------------------------------
+
+
+def therapist_profile(user) -> TherapistProfile | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.therapist_profile
+    except TherapistProfile.DoesNotExist:
+        return None
+
+
+def has_two_factor(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def decide_application(profile: TherapistProfile, approve: bool) -> None:
+    profile.status = (
+        TherapistProfile.Status.APPROVED if approve else TherapistProfile.Status.REJECTED
+    )
+    profile.decided_at = timezone.now()
+    profile.save(update_fields=["status", "decided_at"])
+
+
+# Invitations ------------------------------------------------------------------------------------
+
+
+def invitation_url(token: str) -> str:
+    return settings.SITE_URL + reverse("clinic:invitation", args=[token])
+
+
+def create_invitation(therapist: TherapistProfile, email: str = "", message: str = ""):
+    """Issue a link; email it if an address was given. Returns (invitation, url)."""
+    invitation, token = Invitation.issue(therapist, email=email, message=message)
+    url = invitation_url(token)
+    if email:
+        body = render_to_string("clinic/email/invitation.txt", {"therapist": therapist, "url": url})
+        # Neutral subject; no lesson or reflection content, and not the personal message,
+        # which the invitee reads only after opening the link.
+        send_mail("An invitation for you", body, None, [email])
+    return invitation, url
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("therapist").filter(token_hash=hash_token(token)).first()
+    )
+
+
+def accept_invitation(user, token: str, alias: str) -> CareLink:
+    """Link the signed-in client to the inviting therapist; the invitation is then used up."""
+    alias = alias.strip()
+    if not alias:
+        raise ClinicError("Please choose the name your therapist will see.")
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("therapist")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
+        if invitation is None or invitation.state != Invitation.State.OPEN:
+            raise ClinicError("This invitation can no longer be used.")
+        if invitation.therapist.user_id == user.id:
+            raise ClinicError("You cannot accept your own invitation.")
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at"])
+        link = CareLink.objects.for_client(user).filter(therapist=invitation.therapist).first()
+        if link:
+            link.client_alias = alias
+            link.save(update_fields=["client_alias"])
+            return link
+        try:
+            with transaction.atomic():
+                return CareLink.objects.create(
+                    therapist=invitation.therapist, client=user, client_alias=alias
+                )
+        except IntegrityError:
+            return CareLink.objects.for_client(user).get(therapist=invitation.therapist)
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    if invitation.state == Invitation.State.OPEN:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+def end_link(link: CareLink) -> None:
+    """Ends access at once: every therapist lookup goes through active links only."""
+    CareLink.objects.filter(pk=link.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+
+
+# Assignments and progress ---------------------------------------------------------------------
+
+
+@dataclass
+class AssignmentStatus:
+    assignment: Assignment
+    done: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+    @property
+    def overdue(self) -> bool:
+        due = self.assignment.due_date
+        return bool(due and not self.complete and due < timezone.localdate())
+
+    @property
+    def due_soon(self) -> bool:
+        due = self.assignment.due_date
+        today = timezone.localdate()
+        return bool(due and not self.complete and today <= due <= today + timedelta(DUE_SOON_DAYS))
+
+
+def _published_counts(module_ids) -> dict[int, int]:
+    return dict(
+        Lesson.objects.filter(module_id__in=module_ids, is_live=True, status=Status.PUBLISHED)
+        .values_list("module_id")
+        .annotate(n=Count("id"))
+    )
+
+
+def _completed(user_ids) -> dict[int, set[tuple[int, int]]]:
+    """For each user, the (module id, lesson id) pairs they have completed."""
+    done: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    rows = Progress.objects.filter(
+        user_id__in=user_ids, completed_at__isnull=False, lesson__is_live=True
+    ).values_list("user_id", "lesson__module_id", "lesson_id")
+    for user_id, module_id, lesson_id in rows:
+        done[user_id].add((module_id, lesson_id))
+    return done
+
+
+def assignment_statuses(assignments: list[Assignment]) -> list[AssignmentStatus]:
+    """Progress on each assignment, in three queries whatever the number of assignments."""
+    module_ids = {a.module_id for a in assignments if a.module_id}
+    counts = _published_counts(module_ids)
+    done = _completed({a.link.client_id for a in assignments})
+    statuses = []
+    for a in assignments:
+        completed = done.get(a.link.client_id, set())
+        if a.module_id:
+            n = sum(1 for module_id, _ in completed if module_id == a.module_id)
+            statuses.append(AssignmentStatus(a, n, counts.get(a.module_id, 0)))
+        else:
+            n = int(any(lesson_id == a.lesson_id for _, lesson_id in completed))
+            statuses.append(AssignmentStatus(a, n, 1))
+    return statuses
+
+
+def save_assignment(
+    link: CareLink,
+    target: Module | Lesson,
+    note: str,
+    due: date | None,
+    assignment: Assignment | None = None,
+) -> Assignment:
+    assignment = assignment or Assignment(link=link)
+    assignment.module = target if isinstance(target, Module) else None
+    assignment.lesson = target if isinstance(target, Lesson) else None
+    assignment.note = note
+    assignment.due_date = due
+    assignment.save()
+    return assignment
+
+
+def client_assignments(user) -> list[AssignmentStatus]:
+    """What the reader's therapists assigned, for the dashboard."""
+    assignments = list(
+        Assignment.objects.filter(link__in=CareLink.objects.for_client(user)).select_related(
+            "link__therapist", "module", "lesson__module"
+        )
+    )
+    return assignment_statuses(assignments)
+
+
+# Roster and client page -----------------------------------------------------------------------
+
+
+@dataclass
+class RosterRow:
+    link: CareLink
+    assignments: list[AssignmentStatus] = field(default_factory=list)
+    last_activity: datetime | None = None
+
+    @property
+    def overdue(self) -> int:
+        return sum(s.overdue for s in self.assignments)
+
+    @property
+    def due_soon(self) -> int:
+        return sum(s.due_soon for s in self.assignments)
+
+
+ROSTER_SORTS = {
+    "name": lambda row: row.link.client_alias.lower(),
+    "activity": lambda row: -(row.last_activity.timestamp() if row.last_activity else 0),
+    "due": lambda row: (-row.overdue, -row.due_soon, row.link.client_alias.lower()),
+}
+ROSTER_FILTERS = {
+    "all": lambda row: True,
+    "overdue": lambda row: row.overdue > 0,
+    "due-soon": lambda row: row.due_soon > 0,
+}
+
+
+def roster(
+    therapist: TherapistProfile, sort: str = "name", show: str = "all", query: str = ""
+) -> list[RosterRow]:
+    """The therapist's active clients with progress and deadlines, in a fixed number of queries."""
+    links = list(CareLink.objects.for_therapist(therapist).order_by("client_alias"))
+    if query:
+        links = [link for link in links if query.lower() in link.client_alias.lower()]
+    rows = {link.id: RosterRow(link) for link in links}
+    assignments = list(
+        Assignment.objects.filter(link__in=links).select_related("link", "module", "lesson")
+    )
+    for status in assignment_statuses(assignments):
+        rows[status.assignment.link_id].assignments.append(status)
+    client_ids = [link.client_id for link in links]
+    activity = dict(
+        Progress.objects.filter(user_id__in=client_ids)
+        .values_list("user_id")
+        .annotate(last=Max("last_opened_at"))
+    )
+    for row in rows.values():
+        row.last_activity = activity.get(row.link.client_id)
+    result = [row for row in rows.values() if ROSTER_FILTERS.get(show, ROSTER_FILTERS["all"])(row)]
+    return sorted(result, key=ROSTER_SORTS.get(sort, ROSTER_SORTS["name"]))
+
+
+@dataclass
+class ModuleProgress:
+    module: Module
+    total: int
+    completions: list[tuple[Lesson, datetime]]
+
+    @property
+    def done(self) -> int:
+        return len(self.completions)
+
+
+def client_progress(client) -> list[ModuleProgress]:
+    """Per module: how many lessons are read, and when each was completed."""
+    modules = list(Module.objects.live().order_by("position"))
+    counts = _published_counts([m.id for m in modules])
+    by_module: dict[int, list] = defaultdict(list)
+    rows = (
+        Progress.objects.filter(
+            user=client,
+            completed_at__isnull=False,
+            lesson__is_live=True,
+            lesson__status=Status.PUBLISHED,
+        )
+        .select_related("lesson")
+        .order_by("completed_at")
+    )
+    for progress in rows:
+        by_module[progress.lesson.module_id].append((progress.lesson, progress.completed_at))
+    return [
+        ModuleProgress(m, counts.get(m.id, 0), by_module[m.id]) for m in modules if counts.get(m.id)
+    ]
+
+
+def shared_reflections(link: CareLink) -> list[Share]:
+    return list(
+        Share.objects.filter(link=link)
+        .select_related("reflection__prompt__lesson")
+        .order_by("-shared_at")
+    )
+
+
+def log_access(therapist: TherapistProfile, client, what: str, prompt_text: str = "") -> None:
+    AccessLog.objects.create(
+        therapist=therapist,
+        therapist_name=therapist.display_name,
+        client=client,
+        what=what,
+        prompt_text=prompt_text[:300],
+    )
+
+
+def record_client_page_view(link: CareLink, shares: list[Share]) -> None:
+    """One row for the page and one per shared reflection shown: the client sees every look."""
+    logs = [
+        AccessLog(
+            therapist=link.therapist,
+            therapist_name=link.therapist.display_name,
+            client_id=link.client_id,
+            what=AccessLog.What.CLIENT_PAGE,
+        )
+    ]
+    logs += [
+        AccessLog(
+            therapist=link.therapist,
+            therapist_name=link.therapist.display_name,
+            client_id=link.client_id,
+            what=AccessLog.What.REFLECTION,
+            prompt_text=share.reflection.prompt_text[:300],
+        )
+        for share in shares
+    ]
+    AccessLog.objects.bulk_create(logs)
+
+
+# Sharing ----------------------------------------------------------------------------------------
+
+
+def set_shares(user, reflection: Reflection, link_ids: set[int]) -> None:
+    """Share one reflection with exactly these of the user's active links; unshare the rest."""
+    if reflection.user_id != user.id:
+        raise ClinicError("That reflection is not yours.")
+    allowed = set(CareLink.objects.for_client(user).values_list("id", flat=True))
+    unknown = link_ids - allowed
+    if unknown:
+        raise ClinicError("You can only share with a therapist you are linked to.")
+    with transaction.atomic():
+        Share.objects.filter(reflection=reflection).exclude(link_id__in=link_ids).delete()
+        existing = set(
+            Share.objects.filter(reflection=reflection).values_list("link_id", flat=True)
+        )
+        Share.objects.bulk_create(
+            [Share(reflection=reflection, link_id=i) for i in link_ids - existing],
+            ignore_conflicts=True,
+        )
+
+
+def sharing_options(user, reflections: list[Reflection]) -> tuple[list[CareLink], dict]:
+    """The user's active links, and for each reflection the set of link ids it is shared with."""
+    links = list(CareLink.objects.for_client(user).select_related("therapist"))
+    shared: dict[int, set[int]] = defaultdict(set)
+    if links:
+        for reflection_id, link_id in Share.objects.filter(
+            reflection__in=reflections, link__in=links
+        ).values_list("reflection_id", "link_id"):
+            shared[reflection_id].add(link_id)
+    return links, shared
+
+
+def access_log_for(user):
+    return AccessLog.objects.filter(client=user).order_by("-at")

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "clinic"
+
+urlpatterns = [
+    # Therapists
+    path("clinic/apply/", views.apply, name="apply"),
+    path("clinic/", views.roster, name="roster"),
+    path("clinic/invitations/", views.invitations, name="invitations"),
+    path("clinic/invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke"),
+    path("clinic/clients/<int:pk>/", views.client_page, name="client"),
+    path("clinic/clients/<int:pk>/end/", views.therapist_end_link, name="therapist_end"),
+    path("clinic/clients/<int:pk>/assign/", views.assignment_new, name="assign"),
+    path("clinic/assignments/<int:pk>/", views.assignment_edit, name="assignment"),
+    path("clinic/assignments/<int:pk>/delete/", views.assignment_delete, name="assignment_delete"),
+    # Clients
+    path("invite/<str:token>/", views.invitation, name="invitation"),
+    path("care/", views.care, name="care"),
+    path("care/<int:pk>/end/", views.client_end_link, name="client_end"),
+    path("care/who-has-seen-what/", views.access_log, name="access_log"),
+    path("journal/<int:pk>/share/", views.share, name="share"),
+]
