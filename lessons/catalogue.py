@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from prodep.clinic.services import client_assignments
+from prodep.clinic.services import client_assignments, notify_assignment_completed
 from prodep.journal.services import answers_for_lesson
 
 from .models import Lesson, Module, Progress, Status
@@ -126,9 +126,11 @@ def set_completed(user, lesson: Lesson, completed: bool) -> Progress:
     """Mark a lesson read or unread. Idempotent, so a double click changes nothing more."""
     progress = mark_opened(user, lesson)
     if completed and progress.completed_at is None:
-        Progress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
+        newly_done = Progress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
             completed_at=timezone.now(), completed_hash=lesson.content_hash
         )
+        if newly_done:
+            notify_assignment_completed(user, lesson)
     elif not completed:
         Progress.objects.filter(pk=progress.pk).update(completed_at=None, completed_hash="")
     progress.refresh_from_db()

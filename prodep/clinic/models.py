@@ -34,6 +34,10 @@ class TherapistProfile(models.Model):
     practice = models.CharField(max_length=200)
     country = models.CharField(max_length=80)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    email_updates = models.BooleanField(
+        default=False,
+        help_text="Email me when a client shares a reflection or finishes an assignment.",
+    )
     applied_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 

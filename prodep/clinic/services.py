@@ -10,7 +10,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -117,6 +117,38 @@ def revoke_invitation(invitation: Invitation) -> None:
 def end_link(link: CareLink) -> None:
     """Ends access at once: every therapist lookup goes through active links only."""
     CareLink.objects.filter(pk=link.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+
+
+def notify_therapist(care_link: CareLink, event: str) -> None:
+    """Optional update email (off unless the therapist turned it on).
+
+    The subject is neutral and the body carries only the client's chosen name and what kind of
+    thing happened: never lesson titles or reflection text.
+    """
+    therapist = care_link.therapist
+    if not therapist.email_updates:
+        return
+    body = render_to_string(
+        "clinic/email/update.txt",
+        {
+            "alias": care_link.client_alias,
+            "event": event,
+            "url": settings.SITE_URL + reverse("clinic:client", args=[care_link.pk]),
+        },
+    )
+    send_mail("Activity update", body, None, [therapist.user.email])
+
+
+def notify_assignment_completed(user, lesson: Lesson) -> None:
+    """Tell opted-in therapists when this completion finishes something they assigned."""
+    assignments = list(
+        Assignment.objects.filter(link__in=CareLink.objects.for_client(user))
+        .filter(Q(lesson=lesson) | Q(module_id=lesson.module_id))
+        .select_related("link__therapist__user", "module", "lesson")
+    )
+    for status in assignment_statuses(assignments):
+        if status.complete:
+            notify_therapist(status.assignment.link, "finished an assignment")
 
 
 # Assignments and progress ---------------------------------------------------------------------
@@ -351,10 +383,12 @@ def set_shares(user, reflection: Reflection, link_ids: set[int]) -> None:
         existing = set(
             Share.objects.filter(reflection=reflection).values_list("link_id", flat=True)
         )
+        added = link_ids - existing
         Share.objects.bulk_create(
-            [Share(reflection=reflection, link_id=i) for i in link_ids - existing],
-            ignore_conflicts=True,
+            [Share(reflection=reflection, link_id=i) for i in added], ignore_conflicts=True
         )
+    for care_link in CareLink.objects.filter(id__in=added).select_related("therapist__user"):
+        notify_therapist(care_link, "shared a reflection with you")
 
 
 def sharing_options(user, reflections: list[Reflection]) -> tuple[list[CareLink], dict]:

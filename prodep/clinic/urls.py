@@ -9,6 +9,7 @@ urlpatterns = [
     path("clinic/apply/", views.apply, name="apply"),
     path("clinic/", views.roster, name="roster"),
     path("clinic/invitations/", views.invitations, name="invitations"),
+    path("clinic/email-updates/", views.email_updates, name="email_updates"),
     path("clinic/invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke"),
     path("clinic/clients/<int:pk>/", views.client_page, name="client"),
     path("clinic/clients/<int:pk>/end/", views.therapist_end_link, name="therapist_end"),

@@ -51,6 +51,17 @@ def roster(request, therapist):
 
 
 @therapist_required
+@require_POST
+def email_updates(request, therapist):
+    therapist.email_updates = request.POST.get("email_updates") == "on"
+    therapist.save(update_fields=["email_updates"])
+    messages.success(
+        request, "Update emails are on." if therapist.email_updates else "Update emails are off."
+    )
+    return redirect("clinic:roster")
+
+
+@therapist_required
 @require_http_methods(["GET", "POST"])
 def invitations(request, therapist):
     form = InvitationForm(request.POST or None)

@@ -181,3 +181,24 @@ def test_roster_and_client_page_query_budgets(
         assert client.get(reverse("clinic:roster")).status_code == 200
     with django_assert_max_num_queries(23):
         assert client.get(reverse("clinic:client", args=[links[-1].pk])).status_code == 200
+
+
+def test_update_emails_are_off_by_default_and_neutral_when_on(
+    client, therapist, client_a, care_link, reflection_a, mailoutbox
+):
+    owner = client.__class__()
+    owner.force_login(client_a)
+    share(owner, reflection_a, care_link)
+    assert mailoutbox == []
+    client.force_login(therapist.user)
+    client.post(reverse("clinic:email_updates"), {"email_updates": "on"})
+    share(owner, reflection_a)
+    share(owner, reflection_a, care_link)
+    Assignment.objects.create(link=care_link, lesson=Lesson.objects.get(slug="lesson-1"))
+    owner.post(reverse("lessons:complete", args=["first", "lesson-1"]), {"completed": "1"})
+    assert [m.subject for m in mailoutbox] == ["Activity update", "Activity update"]
+    for mail in mailoutbox:
+        assert SECRET not in mail.body and "Lesson 1" not in mail.body
+        assert mail.to == [therapist.user.email]
+    assert "Sam shared a reflection with you." in mailoutbox[0].body
+    assert "Sam finished an assignment." in mailoutbox[1].body

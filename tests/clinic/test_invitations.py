@@ -119,3 +119,19 @@ def test_a_therapist_cannot_revoke_another_therapists_invitation(client, therapi
     assert client.post(reverse("clinic:revoke", args=[invitation.pk])).status_code == 404
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
+
+
+def test_a_new_client_signs_up_from_the_link_and_comes_back_to_it(client, therapist, mailoutbox):
+    from tests.factories import PASSWORD
+
+    _, url = create_invitation(therapist)
+    path = path_of(url)
+    client.post(
+        f"{reverse('account_signup')}?next={path}",
+        {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD, "next": path},
+    )
+    code = re.search(r"^\s*([A-Z0-9]{3,}(?:-[A-Z0-9]+)*)\s*$", mailoutbox[0].body, re.M).group(1)
+    response = client.post(reverse("account_email_verification_sent"), {"code": code})
+    assert response.url == path
+    client.post(path, {"alias": "Robin"})
+    assert CareLink.objects.get().client_alias == "Robin"

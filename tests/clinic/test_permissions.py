@@ -84,6 +84,8 @@ def everyone_signed_in(status: int) -> dict:
 MATRIX = [
     ("clinic:roster", "get", lambda w: [], {}, therapist_only(200)),
     ("clinic:invitations", "get", lambda w: [], {}, therapist_only(200)),
+    ("clinic:invitations", "post", lambda w: [], {"message": "hi"}, therapist_only(200)),
+    ("clinic:email_updates", "post", lambda w: [], {}, therapist_only(302)),
     ("clinic:revoke", "post", lambda w: [w["invitation"].pk], {}, therapist_only(302, others=404)),
     ("clinic:revoke", "get", lambda w: [w["invitation"].pk], {}, therapist_only(405, others=405)),
     ("clinic:client", "get", lambda w: [w["link"].pk], {}, therapist_only(200, others=404)),
