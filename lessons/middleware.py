@@ -8,7 +8,9 @@ from django.shortcuts import render
 
 from .services import ContentError, sync_content
 
-_READING_PREFIXES = ("/lessons/", "/help/", "/home/", "/preview/")
+# Not /preview/: it renders straight from disk with its checks, and must stay reachable when
+# the content has errors (the error page would otherwise replace the preview of the error).
+_READING_PREFIXES = ("/lessons/", "/help/", "/home/")
 
 
 def _fingerprint(root: Path) -> tuple:

@@ -3,7 +3,13 @@ from django.conf import settings
 
 def site(request):
     """What every page needs, in one query: neutral titles, and whether to show "Clients"."""
-    context = {"EXIT_URL": settings.EXIT_URL, "discreet": False, "is_therapist": False}
+    context = {
+        "EXIT_URL": settings.EXIT_URL,
+        "discreet": False,
+        "is_therapist": False,
+        "SESSION_IDLE_SECONDS": settings.SESSION_COOKIE_AGE,
+        "SESSION_WARNING_SECONDS": settings.SESSION_IDLE_WARNING_SECONDS,
+    }
     if request.user.is_authenticated:
         from prodep.accounts.models import Profile
 

@@ -2,6 +2,8 @@
 
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+
 
 class PrivateCacheMiddleware:
     """Send ``Cache-Control: no-store`` on every response to a signed-in user.
@@ -19,4 +21,7 @@ class PrivateCacheMiddleware:
         if signed_in_before or request.user.is_authenticated:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
+        if signed_in_before and not request.user.is_authenticated:
+            # Just signed out: ask the browser to forget this site's cache and storage too.
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response

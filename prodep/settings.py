@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "prodep.middleware.PrivateCacheMiddleware",
+    "prodep.accounts.middleware.SessionLifetimeMiddleware",
+    "prodep.accounts.middleware.StaffTwoFactorMiddleware",
     "lessons.middleware.ContentAutoSyncMiddleware",
 ]
 
@@ -241,13 +243,20 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/10s/key",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Prodep"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_TOTP_ISSUER = "Notes"  # what an authenticator app shows: neutral, like everything else
 MFA_TRUST_ENABLED = False
+MFA_ADAPTER = "prodep.accounts.adapter.MFAAdapter"
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # Sessions: short-lived, and gone when the browser closes.
-SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_IDLE_WARNING_SECONDS = envint("SESSION_IDLE_WARNING_SECONDS", 120)
+SESSION_ABSOLUTE_HOURS = envint("SESSION_ABSOLUTE_HOURS", 12)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -1,9 +1,11 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from lessons import views as lesson_views
 from prodep import views
 
+admin.site.login = secure_admin_login(admin.site.login)  # allauth's log-in, rate limits and MFA
 admin.site.site_header = "Prodep administration"
 admin.site.site_title = "Prodep admin"
 

@@ -37,3 +37,13 @@ def synced_course(db, settings):
     settings.CONTENT_DIR = CONTENT_DIR
     sync_content(CONTENT_DIR)
     return CONTENT_DIR
+
+
+@pytest.fixture
+def admin_client(db, admin_user, client):
+    """pytest-django's admin client, with the two-factor sign-in staff must have."""
+    from tests.factories import add_totp
+
+    add_totp(admin_user)
+    client.force_login(admin_user)
+    return client

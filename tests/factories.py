@@ -35,14 +35,41 @@ def make_user(
     return user
 
 
+def add_totp(user: User) -> User:
+    """Give the user an authenticator app, as staff and therapists must have."""
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    return user
+
+
+def make_staff(email: str | None = None) -> User:
+    return add_totp(make_user(email, is_staff=True))
+
+
 def make_author(email: str | None = None) -> User:
     from django.contrib.auth.models import Group
 
     from prodep.accounts.models import AUTHORS_GROUP
 
-    user = make_user(email, is_staff=True)
+    user = make_staff(email)
     user.groups.add(Group.objects.get_or_create(name=AUTHORS_GROUP)[0])
     return user
+
+
+def sign_in(client, user) -> None:
+    """Log in as if by password just now, so reauthentication-protected actions go through."""
+    import time
+
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods_user"] = str(user.pk)
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
+    ]
+    session.save()
 
 
 def write(root: Path, relative: str, text: str) -> Path:
@@ -91,8 +118,6 @@ def answer(user, key: str, text: str = "My private answer"):
 
 def make_therapist(email: str | None = None, *, status: str = "approved", mfa: bool = True):
     """A therapist account: approved and with TOTP set up unless told otherwise."""
-    from allauth.mfa.models import Authenticator
-
     from prodep.clinic.models import TherapistProfile
 
     user = make_user(email)
@@ -105,9 +130,7 @@ def make_therapist(email: str | None = None, *, status: str = "approved", mfa: b
         status=status,
     )
     if mfa:
-        Authenticator.objects.create(
-            user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
-        )
+        add_totp(user)
     return profile
 
 

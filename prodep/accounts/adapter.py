@@ -1,6 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal import ratelimit
+from allauth.mfa.adapter import DefaultMFAAdapter
+
+from prodep.journal import crypto
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -23,3 +26,18 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         if not self._login_failed_rl_usage:
             raise ImmediateHttpResponse(ratelimit.respond_429(request))
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Keep TOTP secrets and recovery-code seeds encrypted at rest.
+
+    allauth's default adapter stores them as given; here they go through the same Fernet keys
+    as reflections (``REFLECTION_KEYS``), so a copy of the database alone opens nothing, and
+    ``rotate_reflection_keys`` re-encrypts them too.
+    """
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt(encrypted_text)

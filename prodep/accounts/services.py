@@ -67,3 +67,127 @@ def needs_safety_intro(user) -> bool:
     """A reader sees what the exit control can and cannot do once, before a first lesson."""
     profile = getattr(user, "profile", None)
     return profile is not None and profile.safety_intro_seen_at is None
+
+
+def export_user_data(user: User) -> bytes:
+    """Everything of the user's as a zip: machine-readable JSON and a readable Markdown copy."""
+    import io
+    import json
+    import zipfile
+
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from lessons.models import Progress
+    from prodep.clinic.models import AccessLog, Assignment, CareLink, Share
+    from prodep.journal.models import Reflection
+
+    reflections = list(
+        Reflection.objects.filter(user=user).select_related("prompt__lesson").order_by("id")
+    )
+    shares = Share.objects.filter(reflection__user=user).select_related("link__therapist")
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "joined": user.date_joined.isoformat(),
+            "discreet_mode": user.profile.discreet_mode,
+        },
+        "progress": [
+            {
+                "lesson": p.lesson.title,
+                "started_at": p.started_at.isoformat(),
+                "last_opened_at": p.last_opened_at.isoformat(),
+                "completed_at": p.completed_at.isoformat() if p.completed_at else None,
+            }
+            for p in Progress.objects.filter(user=user).select_related("lesson")
+        ],
+        "reflections": [
+            {
+                "id": r.id,
+                "lesson": r.prompt.lesson.title,
+                "prompt": r.prompt_text,
+                "answer": r.text,
+                "created_at": r.created_at.isoformat(),
+                "updated_at": r.updated_at.isoformat(),
+            }
+            for r in reflections
+        ],
+        "shares": [
+            {
+                "reflection_id": s.reflection_id,
+                "therapist": s.link.therapist.display_name,
+                "shared_at": s.shared_at.isoformat(),
+            }
+            for s in shares
+        ],
+        "therapist_links": [
+            {
+                "therapist": link.therapist.display_name,
+                "name_they_see": link.client_alias,
+                "since": link.created_at.isoformat(),
+                "ended_at": link.ended_at.isoformat() if link.ended_at else None,
+            }
+            for link in CareLink.objects.filter(client=user).select_related("therapist")
+        ],
+        "assignments": [
+            {
+                "therapist": a.link.therapist.display_name,
+                "what": str(a.target),
+                "note": a.note,
+                "due_date": a.due_date.isoformat() if a.due_date else None,
+            }
+            for a in Assignment.objects.filter(link__client=user).select_related(
+                "link__therapist", "module", "lesson"
+            )
+        ],
+        "access_log": [
+            {
+                "at": e.at.isoformat(),
+                "who": e.therapist_name,
+                "what": e.get_what_display(),
+                "prompt": e.prompt_text,
+            }
+            for e in AccessLog.objects.filter(client=user)
+        ],
+    }
+    readable = render_to_string("accounts/export.md", {"data": data})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("my-data.json", json.dumps(data, indent=2, ensure_ascii=False))
+        archive.writestr("my-data.md", readable)
+    return buffer.getvalue()
+
+
+def delete_account(user: User) -> None:
+    """Remove the user and everything of theirs at once.
+
+    Reflections, progress, links, shares, assignments, therapist profile, authenticators,
+    email addresses and tracked sessions go with the user (foreign keys cascade); the
+    session rows are deleted here. Only the access log stays, with the client set to null.
+    """
+    from allauth.usersessions.models import UserSession
+    from django.contrib.sessions.models import Session
+
+    with transaction.atomic():
+        keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+        Session.objects.filter(session_key__in=keys).delete()
+        user.delete()
+
+
+def rotate_mfa_secrets() -> int:
+    """Re-encrypt TOTP secrets and recovery-code seeds with the first key (see MFAAdapter)."""
+    from allauth.mfa.models import Authenticator
+
+    from prodep.journal import crypto
+
+    fields = {Authenticator.Type.TOTP: "secret", Authenticator.Type.RECOVERY_CODES: "seed"}
+    count = 0
+    with transaction.atomic():
+        for authenticator in Authenticator.objects.filter(type__in=fields).select_for_update():
+            key = fields[authenticator.type]
+            if key in authenticator.data:
+                authenticator.data[key] = crypto.rotate(authenticator.data[key])
+                authenticator.save(update_fields=["data"])
+                count += 1
+    return count

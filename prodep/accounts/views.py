@@ -1,8 +1,9 @@
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,9 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .models import Profile
+from prodep.middleware import CLEAR_SITE_DATA
 
-CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+from .models import Profile
+from .services import delete_account, export_user_data
 
 
 @csrf_exempt
@@ -59,3 +61,43 @@ def set_discreet_mode(request):
     Profile.objects.filter(user=request.user).update(discreet_mode=enabled)
     messages.success(request, "Discreet mode is on." if enabled else "Discreet mode is off.")
     return redirect("account_settings")
+
+
+@require_POST
+def keepalive(request):
+    """The idle-warning dialog's "Stay signed in": any request refreshes the session."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    return JsonResponse({"signed_in": True, "idle_seconds": settings.SESSION_COOKIE_AGE})
+
+
+@login_required
+def data_rights(request):
+    return render(request, "accounts/data.html")
+
+
+@login_required
+@require_POST
+@reauthentication_required
+def export_data(request):
+    response = HttpResponse(export_user_data(request.user), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="my-data.zip"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
+def delete_my_account(request):
+    if request.method == "POST":
+        if request.POST.get("confirm", "").strip().lower() != "delete":
+            messages.error(request, 'Type "delete" to confirm. Nothing was deleted.')
+            return render(request, "accounts/delete.html", status=400)
+        user = request.user
+        logout(request)
+        delete_account(user)
+        response = redirect("landing")
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        messages.success(request, "Your account and everything in it have been deleted.")
+        return response
+    return render(request, "accounts/delete.html")

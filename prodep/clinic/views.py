@@ -1,3 +1,4 @@
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -203,6 +204,7 @@ def care(request):
 
 @login_required
 @require_POST
+@reauthentication_required
 def client_end_link(request, pk):
     link = get_object_or_404(CareLink.objects.for_client(request.user), pk=pk)
     services.end_link(link)
@@ -218,6 +220,7 @@ def access_log(request):
 
 @login_required
 @require_POST
+@reauthentication_required
 def share(request, pk):
     reflection = get_object_or_404(Reflection.objects.for_owner(request.user), pk=pk)
     try:

@@ -44,6 +44,7 @@
         return response.json().catch(function () { return { ok: false }; }).then(function (data) {
           if (response.ok && data.ok) {
             lastSaved = sent;
+            document.dispatchEvent(new CustomEvent("prodep:activity"));
             version.value = data.version;
             if (data.conflict) {
               show("conflict", "Saved at " + timeNow() + ". This answer had also been changed in another tab or device; this version is the one kept.");
@@ -73,6 +74,10 @@
       if (timer) { window.clearTimeout(timer); save(); }
     });
     window.addEventListener("online", save);
+    document.addEventListener("prodep:flush", function () {
+      if (timer) window.clearTimeout(timer);
+      save();
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (timer) window.clearTimeout(timer);

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from lessons.models import Lesson, Module, Progress
 from prodep.clinic.models import AccessLog, Assignment, Share
-from tests.factories import answer, link, make_therapist, make_user
+from tests.factories import answer, link, make_therapist, make_user, sign_in
 
 SECRET = "A private thought about lesson one"
 
@@ -28,7 +28,7 @@ def test_sharing_shows_the_reflection_and_stopping_removes_it_next_request(
     client, therapist, client_a, care_link, reflection_a
 ):
     owner = client.__class__()
-    owner.force_login(client_a)
+    sign_in(owner, client_a)
     share(owner, reflection_a, care_link)
     client.force_login(therapist.user)
     page = reverse("clinic:client", args=[care_link.pk])
@@ -56,7 +56,7 @@ def test_every_look_is_logged_for_the_client_without_the_text(
 
 def test_a_client_can_only_share_with_their_own_active_links(client, client_a, reflection_a):
     stranger = link(make_therapist("stranger@example.com"), make_user(), "Other")
-    client.force_login(client_a)
+    sign_in(client, client_a)
     share(client, reflection_a, stranger)
     assert not Share.objects.exists()
     response = client.post(reverse("clinic:share", args=[reflection_a.pk]), {"links": ["x"]})
@@ -65,7 +65,7 @@ def test_a_client_can_only_share_with_their_own_active_links(client, client_a, r
 
 def test_sharing_someone_elses_reflection_is_404(client, care_link, reflection_a):
     intruder = make_user()
-    client.force_login(intruder)
+    sign_in(client, intruder)
     assert share(client, reflection_a, care_link).status_code == 404
     assert not Share.objects.exists()
 
@@ -80,7 +80,7 @@ def test_either_side_ends_the_link_effective_on_the_next_request(
     page = reverse("clinic:client", args=[care_link.pk])
     assert viewer.get(page).status_code == 200
     if side == "client":
-        client.force_login(client_a)
+        sign_in(client, client_a)
         client.post(reverse("clinic:client_end", args=[care_link.pk]))
     else:
         client.force_login(therapist.user)
@@ -187,7 +187,7 @@ def test_update_emails_are_off_by_default_and_neutral_when_on(
     client, therapist, client_a, care_link, reflection_a, mailoutbox
 ):
     owner = client.__class__()
-    owner.force_login(client_a)
+    sign_in(owner, client_a)
     share(owner, reflection_a, care_link)
     assert mailoutbox == []
     client.force_login(therapist.user)

@@ -10,7 +10,15 @@ from django.urls import reverse
 
 from lessons.models import Module
 from prodep.clinic.models import Assignment, Invitation, Share
-from tests.factories import answer, link, make_author, make_therapist, make_user
+from tests.factories import (
+    answer,
+    link,
+    make_author,
+    make_staff,
+    make_therapist,
+    make_user,
+    sign_in,
+)
 
 ROLES = [
     "anonymous",
@@ -43,7 +51,7 @@ def world(course):
         "pending_therapist": make_therapist("pending@example.com", status="pending").user,
         "therapist_without_mfa": make_therapist("nomfa@example.com", mfa=False).user,
         "author": make_author("author@example.com"),
-        "staff": make_user("staff@example.com", is_staff=True),
+        "staff": make_staff("staff@example.com"),
     }
     invitation, _ = Invitation.issue(linked)
     assignment = Assignment.objects.create(link=care, module=Module.objects.get(slug="first"))
@@ -137,7 +145,7 @@ def test_permission_matrix(world, name, method, args, data, role, expected):
     client = Client()
     user = world["users"][role]
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     url = reverse(name, args=args(world))
     response = getattr(client, method)(url, data)
     if expected == LOGIN:
@@ -146,6 +154,8 @@ def test_permission_matrix(world, name, method, args, data, role, expected):
         assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")
     else:
         assert response.status_code == expected
+        if expected == 302:  # a real success, not a detour to log in or reauthenticate
+            assert "/accounts/" not in response.url
 
 
 def test_ids_in_post_bodies_are_checked_too(world):

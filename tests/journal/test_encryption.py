@@ -49,7 +49,7 @@ def test_key_rotation_keeps_every_answer_readable(stored, settings, capsys):
     fresh = new_key()
     settings.REFLECTION_KEYS = [fresh, old]
     call_command("rotate_reflection_keys")
-    assert "Re-encrypted 1 reflection(s)" in capsys.readouterr().out
+    assert "Re-encrypted 1 reflection(s) and 0 two-factor" in capsys.readouterr().out
     settings.REFLECTION_KEYS = [fresh]  # the old key can now be retired
     assert Reflection.objects.get(pk=stored.pk).text == SECRET
 

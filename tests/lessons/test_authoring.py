@@ -78,6 +78,20 @@ def test_preview_renders_a_file_from_disk_with_its_checks(client, content_dir, d
     assert not Lesson.objects.filter(slug="new").exists()
 
 
+def test_in_debug_the_preview_of_a_file_with_errors_still_shows_it_with_its_checks(
+    client, content_dir, db, settings
+):
+    settings.DEBUG = True
+    make_course(content_dir)
+    write(content_dir, "_language.yml", "enabling: helping in ways that may not work\n")
+    write(content_dir, "01-first/02-lesson-2.md", lesson_file("Lesson 2", "Stop enabling him.\n"))
+    client.force_login(make_author())
+    response = client.get(reverse("lessons:preview", args=["01-first/02-lesson-2.md"]))
+    assert response.status_code == 200
+    assert "Stop enabling him." in response.content.decode()
+    assert "blaming or pathologising language" in response.content.decode()
+
+
 def test_preview_is_for_authors_only(client, content_dir, db):
     make_course(content_dir)
     url = reverse("lessons:preview", args=["01-first/01-lesson-1.md"])

@@ -1,0 +1,124 @@
+"""Download my data, and delete my account leaving nothing of theirs behind."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.usersessions.models import UserSession
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.urls import reverse
+
+from lessons.models import Lesson, Progress
+from prodep.accounts.models import User
+from prodep.clinic.models import AccessLog, Assignment, CareLink, Share
+from prodep.clinic.services import record_client_page_view, shared_reflections
+from prodep.journal.models import Reflection
+from tests.factories import PASSWORD, answer, link, make_therapist, make_user, sign_in
+
+
+@pytest.fixture
+def rich_user(course):
+    user = make_user("rich@example.com")
+    reflection = answer(user, "p1", "What I felt that night")
+    care = link(make_therapist("t@example.com"), user, "Robin")
+    Share.objects.create(reflection=reflection, link=care)
+    Assignment.objects.create(link=care, lesson=Lesson.objects.get(slug="lesson-1"), note="Read")
+    record_client_page_view(care, shared_reflections(care))
+    lesson = Lesson.objects.get(slug="lesson-2")
+    Progress.objects.create(
+        user=user,
+        lesson=lesson,
+        started_at=lesson.updated_at,
+        last_opened_at=lesson.updated_at,
+        completed_at=lesson.updated_at,
+    )
+    return user
+
+
+def test_download_has_json_and_markdown_of_everything(client, rich_user):
+    sign_in(client, rich_user)
+    response = client.post(reverse("export_data"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert "no-store" in response["Cache-Control"]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    data = json.loads(archive.read("my-data.json"))
+    assert data["account"]["email"] == "rich@example.com"
+    assert data["reflections"][0]["answer"] == "What I felt that night"
+    assert data["progress"][0]["completed_at"]
+    assert data["shares"][0]["therapist"] == "Dr T"
+    assert data["therapist_links"][0]["name_they_see"] == "Robin"
+    assert data["assignments"][0]["note"] == "Read"
+    assert {e["what"] for e in data["access_log"]} == {
+        "Viewed your progress page",
+        "Read a reflection you shared",
+    }
+    readable = archive.read("my-data.md").decode()
+    assert "What I felt that night" in readable and "## Who has seen what" in readable
+
+
+def test_export_is_post_only(client, rich_user):
+    sign_in(client, rich_user)
+    assert client.get(reverse("export_data")).status_code == 405
+
+
+def test_delete_needs_the_typed_confirmation(client, rich_user):
+    sign_in(client, rich_user)
+    response = client.post(reverse("delete_account"), {"confirm": "yes"})
+    assert response.status_code == 400
+    assert User.objects.filter(pk=rich_user.pk).exists()
+
+
+def test_delete_removes_everything_but_the_anonymised_access_log(client, rich_user):
+    TOTP.activate(rich_user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    client.post(reverse("account_login"), {"login": rich_user.email, "password": PASSWORD})
+    sign_in(client, rich_user)
+    client.get(reverse("dashboard"))  # a tracked session
+    assert UserSession.objects.filter(user=rich_user).exists()
+    session_keys = list(UserSession.objects.values_list("session_key", flat=True))
+    user_id = rich_user.pk
+
+    response = client.post(reverse("delete_account"), {"confirm": "delete"})
+    assert response.status_code == 302 and response.url == reverse("landing")
+    assert response["Clear-Site-Data"]
+
+    assert not User.objects.filter(pk=user_id).exists()
+    # Everything of theirs is gone (the therapist's own rows stay).
+    assert not Reflection.objects.exists() and not Share.objects.exists()
+    assert not Progress.objects.exists()
+    assert not CareLink.objects.exists() and not Assignment.objects.exists()
+    for model in (EmailAddress, Authenticator, UserSession):
+        assert not model.objects.filter(user_id=user_id).exists(), model.__name__
+    assert not Session.objects.filter(session_key__in=session_keys).exists()
+    logs = AccessLog.objects.all()
+    assert logs.count() == 2 and all(log.client_id is None for log in logs)
+    # Nothing else in any table points at the deleted user.
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if getattr(field, "related_model", None) is User and field.concrete:
+                assert not model.objects.filter(**{field.attname: user_id}).exists(), model
+    assert not client.login(email="rich@example.com", password=PASSWORD)
+
+
+def test_rotation_covers_two_factor_secrets(db, settings, capsys):
+    import base64
+    import os
+
+    user = make_user()
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    fresh = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    settings.REFLECTION_KEYS = [fresh, *settings.REFLECTION_KEYS]
+    call_command("rotate_reflection_keys")
+    assert "1 two-factor secret(s)" in capsys.readouterr().out
+    settings.REFLECTION_KEYS = [fresh]
+    assert TOTP(Authenticator.objects.get(user=user)).instance.wrap()
+    from allauth.mfa.adapter import get_adapter
+
+    secret = get_adapter().decrypt(Authenticator.objects.get(user=user).data["secret"])
+    assert secret == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
