@@ -1,0 +1,88 @@
+"""No email the app sends names the subject matter or carries lesson or reflection text."""
+
+import re
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.urls import reverse
+
+from prodep.clinic.services import create_invitation, set_shares
+from tests.factories import PASSWORD, answer, link, make_therapist, make_user, sign_in
+
+REVEALING = re.compile(
+    r"prodep|codependen|betray|infidel|affair|cheat|addict|porn|sex|trauma|partner|lesson",
+    re.IGNORECASE,
+)
+PRIVATE_TEXT = "the night I found the messages"
+
+
+def assert_discreet(mailoutbox, expected_count):
+    assert len(mailoutbox) >= expected_count
+    for mail in mailoutbox:
+        for part in (mail.subject, mail.body):
+            assert not REVEALING.search(part), (mail.subject, part)
+            assert PRIVATE_TEXT not in part
+            assert "Lesson 1" not in part
+
+
+def test_every_account_email_is_discreet(client, course, mailoutbox):
+    client.post(
+        reverse("account_signup"),
+        {  # verification code
+            "email": "new@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    make_user("known@example.com")
+    client.post(reverse("account_reset_password"), {"email": "known@example.com"})  # reset
+    client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})  # unknown
+    client.__class__().post(
+        reverse("account_signup"),
+        {  # account already exists
+            "email": "known@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    user = make_user("changer@example.com")
+    other = client.__class__()
+    sign_in(other, user)
+    other.post(
+        reverse("account_change_password"),
+        {  # password changed notice
+            "oldpassword": PASSWORD,
+            "password1": "another-long-pass-7",
+            "password2": "another-long-pass-7",
+        },
+    )
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    assert_discreet(mailoutbox, 5)
+
+
+def test_clinic_emails_are_discreet(course, mailoutbox):
+    therapist = make_therapist()
+    therapist.email_updates = True
+    therapist.save()
+    create_invitation(
+        therapist,
+        email="client@example.com",
+        message=f"About {PRIVATE_TEXT} and your partner's affair",
+    )
+    reader = make_user()
+    care = link(therapist, reader)
+    reflection = answer(reader, "p1", PRIVATE_TEXT)
+    set_shares(reader, reflection, {care.pk})
+    assert_discreet(mailoutbox, 2)
+
+
+@pytest.mark.parametrize("path", ["/", "/home/", "/lessons/", "/journal/", "/settings/"])
+def test_discreet_mode_keeps_every_title_neutral(client, course, path):
+    user = make_user()
+    user.profile.discreet_mode = True
+    user.profile.save()
+    client.force_login(user)
+    response = client.get(path, follow=True)
+    head = response.content.decode().split("</head>")[0]
+    assert "<title>Notes</title>" in head
+    assert not REVEALING.search(head)
