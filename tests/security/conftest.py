@@ -29,3 +29,6 @@ def care_link(therapist, client_a):
 @pytest.fixture
 def reflection_a(client_a, course):
     return answer(client_a, "p1", "A private thought about lesson one")
+
+
+from tests.clinic.test_permissions import world  # noqa: E402,F401  (shared fixture)
