@@ -1,9 +1,16 @@
+import logging
+import smtplib
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal import ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.contrib import messages
 
 from prodep.journal import crypto
+
+security_log = logging.getLogger("prodep.security")
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,6 +21,23 @@ class AccountAdapter(DefaultAccountAdapter):
         mail is for ("Confirm your email address"), never what the site is about.
         """
         return subject.strip()
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """A mail server outage must not turn sign-up or a reset into an error page.
+
+        The failure is logged (without the address) and the person is told to try again; the
+        code page offers "send again".
+        """
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (OSError, smtplib.SMTPException):
+            security_log.exception("Could not send %s email", template_prefix.rsplit("/", 1)[-1])
+            request = getattr(allauth_context, "request", None)
+            if request is not None:
+                messages.error(
+                    request,
+                    "We could not send an email just now. Please try again in a few minutes.",
+                )
 
     def pre_authenticate(self, request, **credentials) -> None:
         """Answer an exhausted failed-login budget with a real 429, not just a form error.
