@@ -1,4 +1,5 @@
-from allauth.account.decorators import secure_admin_login
+from allauth.account.decorators import reauthentication_required, secure_admin_login
+from allauth.usersessions.views import ListUserSessionsView
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,6 +17,12 @@ urlpatterns = [
     path("robots.txt", views.robots_txt),
     path("safety/", views.safety, name="safety"),
     path("", include("prodep.accounts.urls")),
+    # Ending other sessions needs a recent password too (allauth does not ask by itself).
+    path(
+        "accounts/sessions/",
+        reauthentication_required(ListUserSessionsView.as_view(), allow_get=True),
+        name="usersessions_list",
+    ),
     path("accounts/", include("allauth.urls")),
     path("journal/", include("prodep.journal.urls")),
     path("", include("prodep.clinic.urls")),

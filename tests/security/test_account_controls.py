@@ -136,3 +136,29 @@ def test_signed_in_pages_carry_the_idle_warning(client, db):
     html = client.get(reverse("dashboard")).content.decode()
     assert 'data-idle-seconds="1800"' in html
     assert "data-idle-warning" in html and "js/session.js" in html
+
+
+def test_ending_other_sessions_and_changing_email_need_a_recent_password(client, db):
+    user = make_user()
+    client.force_login(user)
+    assert client.get(reverse("usersessions_list")).status_code == 200
+    for url, data in (
+        (reverse("usersessions_list"), {}),
+        (reverse("account_email"), {"action_add": "", "email": "n@example.com"}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("account_reauthenticate")), url
+    assert not user.emailaddress_set.filter(email="n@example.com").exists()
+
+
+def test_every_page_linked_from_settings_renders(client, db):
+    import re
+
+    sign_in(client, make_user())
+    html = client.get(reverse("account_settings")).content.decode()
+    main = html.split("<main")[1].split("</main>")[0]
+    links = re.findall(r'<a href="(/[^"]*)"', main)
+    assert len(links) >= 8
+    for url in links:
+        assert client.get(url).status_code == 200, url
