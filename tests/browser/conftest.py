@@ -1,0 +1,210 @@
+"""Playwright against pytest-django's live_server, driving Debian's Chromium.
+
+Every test in this folder carries the ``browser`` marker. Without a Chromium the tests skip
+with the reason, except in CI (``CI=true``), where a missing browser is a failure.
+
+Each test gets a ``guard`` that fails the test on any console error, uncaught script error,
+Content-Security-Policy violation or failed static file, on every page it opens.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.factories import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else shutil.which("chromium")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+NO_CHROMIUM = "No Chromium at /usr/bin/chromium or on PATH (apt-get install chromium)"
+BROWSER_DIR = Path(__file__).resolve().parent
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BROWSER_DIR not in Path(str(item.path)).parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        if not CHROMIUM and not IN_CI:
+            item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    if not CHROMIUM:
+        pytest.fail(f"{NO_CHROMIUM}; CI=true, so browser tests must run.", pytrace=False)
+    return {
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+# Console messages that are not faults: the browser reports a page that answers 404 on
+# purpose (the not-found page, a hidden draft) as a failed resource.
+EXPECTED_404 = re.compile(r"Failed to load resource: the server responded with a status of 404")
+
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolation(event.violatedDirective + " blocked " + (event.blockedURI || "inline")
+    + " on " + document.location.pathname);
+});
+"""
+
+
+class Guard:
+    """Collects what should never happen in a page: console errors, script errors, CSP
+    violations and static files that fail to load."""
+
+    def __init__(self):
+        self.problems: list[str] = []
+        self.allow_404 = False
+
+    def watch(self, context, javascript: bool = True):
+        context.on("console", self._on_console)
+        context.on("weberror", lambda error: self.problems.append(f"page error: {error.error}"))
+        context.on("response", self._on_response)
+        if javascript:
+            context.expose_function("__cspViolation", lambda text: self.problems.append(text))
+            context.add_init_script(CSP_REPORTER)
+        return context
+
+    def _on_console(self, message):
+        if message.type != "error":
+            return
+        url = message.location.get("url", "")
+        if EXPECTED_404.search(message.text) and (self.allow_404 or url.endswith("/favicon.ico")):
+            # The plain-text stand-in for the neutral exit site makes the browser ask for
+            # /favicon.ico; the app's own pages name their icon and never do.
+            return
+        self.problems.append(f"console error on {url}: {message.text}")
+
+    def _on_response(self, response):
+        if "/static/" in response.url and response.status >= 400:
+            self.problems.append(f"static file {response.url} answered {response.status}")
+
+    def check(self):
+        problems, self.problems = self.problems, []
+        assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def guard():
+    guard = Guard()
+    yield guard
+    guard.check()
+
+
+@pytest.fixture
+def exit_url(live_server, settings):
+    """No internet here: "Exit this page" lands on a neutral page of the live server instead
+    of the weather site."""
+    settings.EXIT_URL = live_server.url + "/robots.txt"
+    return settings.EXIT_URL
+
+
+@pytest.fixture
+def open_context(new_context, guard, live_server, exit_url):
+    """A new browser context on the live server, watched by ``guard``.
+
+    The app runs with production settings: Secure cookies named ``__Host-...``. Chromium
+    treats http://localhost (and 127.0.0.1) as a secure context and keeps them, so sign-in
+    works as in production and no cookie setting is relaxed here.
+    """
+
+    def _open(**kwargs):
+        kwargs.setdefault("viewport", {"width": 1280, "height": 800})
+        context = new_context(base_url=live_server.url, **kwargs)
+        context.set_default_timeout(10_000)
+        return guard.watch(context, javascript=kwargs.get("java_script_enabled", True))
+
+    return _open
+
+
+@pytest.fixture
+def context(open_context):
+    return open_context()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def shot(request):
+    """Save a screenshot under test-results/screenshots/, named after the test and step."""
+    prefix = re.sub(r"[^\w-]+", "-", request.node.name).strip("-")
+
+    def _shot(page, step: str, full_page: bool = True):
+        # Made each time: pytest-playwright empties test-results/ when any pytest run starts.
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{prefix}--{step}.png", full_page=full_page)
+
+    return _shot
+
+
+@pytest.fixture
+def sign_in_context(live_server):
+    """Put a signed-in session straight into a browser context, for tests whose subject is
+    not the log-in form (journeys 1 and 3 and the keyboard run use the form)."""
+    from django.conf import settings
+    from django.test import Client
+
+    def _sign_in(context, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": cookie.value,
+                    # A `url` would be refused for a Secure `__Host-` cookie on http.
+                    "domain": urlsplit(live_server.url).hostname,
+                    "path": "/",
+                    "secure": settings.SESSION_COOKIE_SECURE,
+                    "httpOnly": True,
+                    "sameSite": "Lax",
+                }
+            ]
+        )
+
+    return _sign_in
+
+
+AXE = Axe()
+FAILING_IMPACTS = {"serious", "critical"}
+
+
+def axe_problems(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line each."""
+    results = AXE.run(page).response
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+        for v in results["violations"]
+        if v["impact"] in FAILING_IMPACTS
+    ]
+
+
+def log_in(page, email: str, password: str = PASSWORD):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    password_box = page.get_by_label("Password:", exact=True)
+    password_box.fill(password)
+    password_box.press("Enter")
