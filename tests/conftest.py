@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import factories
+
 # Playwright's sync API runs an event loop in the test thread; Django must allow that.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -47,3 +49,32 @@ def admin_client(db, admin_user, client):
     add_totp(admin_user)
     client.force_login(admin_user)
     return client
+
+
+# A small course with a therapist linked to one client: shared by clinic and security tests.
+@pytest.fixture
+def course(content_dir, db):
+    factories.make_course(content_dir, lessons=3)
+    factories.make_course(content_dir, lessons=0, module="02-second")
+    factories.sync(content_dir)
+    return content_dir
+
+
+@pytest.fixture
+def therapist(course):
+    return factories.make_therapist("therapist@example.com")
+
+
+@pytest.fixture
+def client_a(course):
+    return factories.make_user("a@example.com")
+
+
+@pytest.fixture
+def care_link(therapist, client_a):
+    return factories.link(therapist, client_a, "Sam")
+
+
+@pytest.fixture
+def reflection_a(client_a, course):
+    return factories.answer(client_a, "p1", "A private thought about lesson one")
