@@ -26,6 +26,10 @@ class ModuleSummary:
         return round(100 * self.completed / self.lesson_count) if self.lesson_count else 0
 
 
+# What a link to a lesson needs; the body (HTML and its JSON) is the bulk of a row.
+LESSON_BODY = ("html", "toc", "references", "links")
+
+
 def _visible_lesson_filter(user, prefix: str = "") -> Q:
     q = Q(**{f"{prefix}is_live": True})
     if not getattr(user, "is_author", False):
@@ -38,6 +42,7 @@ def modules_for(user) -> list[ModuleSummary]:
     visible = _visible_lesson_filter(user, "lessons__")
     modules = (
         Module.objects.live()
+        .defer("intro_html")
         .annotate(
             lesson_count=Count("lessons", filter=visible),
             total_minutes=Sum("lessons__minutes", filter=visible),
@@ -158,6 +163,7 @@ def continue_lesson(user) -> Lesson | None:
         Progress.objects.filter(user=user, completed_at__isnull=True)
         .filter(_visible_lesson_filter(user, "lesson__"), lesson__module__is_live=True)
         .select_related("lesson__module")
+        .defer(*(f"lesson__{name}" for name in LESSON_BODY), "lesson__module__intro_html")
         .order_by("-last_opened_at")
         .first()
     )
@@ -169,6 +175,7 @@ def first_unread_lesson(user) -> Lesson | None:
         Lesson.objects.visible_to(user)
         .exclude(progress__user=user, progress__completed_at__isnull=False)
         .select_related("module")
+        .defer(*LESSON_BODY, "module__intro_html")
         .order_by("module__position", "position")
         .first()
     )

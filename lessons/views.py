@@ -4,12 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from prodep.accounts.services import needs_safety_intro
+from prodep.accounts.models import Profile
 
 from . import catalogue as catalog
 from .content import check_tree
@@ -37,11 +38,20 @@ def module_detail(request, module_slug):
 @login_required
 def lesson_detail(request, module_slug, lesson_slug):
     lesson = get_object_or_404(
-        Lesson.objects.visible_to(request.user).select_related("module"), slug=lesson_slug
+        Lesson.objects.visible_to(request.user)
+        .select_related("module")
+        .defer("links", "module__intro_html")  # not shown here; links is a JSON list to decode
+        # needs_safety_intro(), asked in the same query rather than one of its own.
+        .annotate(
+            needs_intro=Exists(
+                Profile.objects.filter(user=request.user, safety_intro_seen_at__isnull=True)
+            )
+        ),
+        slug=lesson_slug,
     )
     if lesson.module.slug != module_slug:
         return redirect(lesson, permanent=True)
-    if needs_safety_intro(request.user):
+    if lesson.needs_intro:
         return redirect(f"{reverse('safety_intro')}?next={lesson.get_absolute_url()}")
     context = catalog.lesson_context(request.user, lesson)
     return render(request, "lessons/lesson.html", context)

@@ -1,5 +1,6 @@
 """Site-wide pages: landing, dashboard shell, health check and error pages."""
 
+from django.contrib import messages
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -10,6 +11,10 @@ from django.views.decorators.http import require_GET
 def landing(request):
     if request.user.is_authenticated:
         return redirect("dashboard")
+    if request.GET.get("account") == "deleted":
+        # Said here rather than by a message cookie: deletion clears the site's cookies
+        # (Clear-Site-Data), so a message stored with the redirect would never be shown.
+        messages.success(request, "Your account and everything in it have been deleted.")
     return render(request, "landing.html")
 
 

@@ -96,8 +96,8 @@ def delete_my_account(request):
         user = request.user
         logout(request)
         delete_account(user)
-        response = redirect("landing")
+        # The landing page confirms the deletion: a message cookie would be cleared at once.
+        response = redirect(f"{reverse('landing')}?account=deleted")
         response["Clear-Site-Data"] = CLEAR_SITE_DATA
-        messages.success(request, "Your account and everything in it have been deleted.")
         return response
     return render(request, "accounts/delete.html")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -21,6 +22,17 @@ from prodep.journal.models import Reflection
 from .models import AccessLog, Assignment, CareLink, Invitation, Share, TherapistProfile, hash_token
 
 DUE_SOON_DAYS = 3
+
+
+def _without_bodies(*lessons: str) -> list[str]:
+    """Lesson fields that lists never show, to defer: the rendered body and its JSON.
+
+    ``select_related`` would otherwise load and decode every related lesson's HTML, table of
+    contents, references and links (the largest columns in the database) for each row.
+    """
+    return [
+        f"{prefix}{name}" for prefix in lessons for name in ("html", "toc", "references", "links")
+    ]
 
 
 class ClinicError(ValueError):
@@ -145,6 +157,7 @@ def notify_assignment_completed(user, lesson: Lesson) -> None:
         Assignment.objects.filter(link__in=CareLink.objects.for_client(user))
         .filter(Q(lesson=lesson) | Q(module_id=lesson.module_id))
         .select_related("link__therapist__user", "module", "lesson")
+        .defer(*_without_bodies("lesson__"))
     )
     for status in assignment_statuses(assignments):
         if status.complete:
@@ -159,6 +172,7 @@ class AssignmentStatus:
     assignment: Assignment
     done: int
     total: int
+    today: date = field(default_factory=timezone.localdate)
 
     @property
     def complete(self) -> bool:
@@ -167,12 +181,11 @@ class AssignmentStatus:
     @property
     def overdue(self) -> bool:
         due = self.assignment.due_date
-        return bool(due and not self.complete and due < timezone.localdate())
+        return bool(due and not self.complete and due < self.today)
 
     @property
     def due_soon(self) -> bool:
-        due = self.assignment.due_date
-        today = timezone.localdate()
+        due, today = self.assignment.due_date, self.today
         return bool(due and not self.complete and today <= due <= today + timedelta(DUE_SOON_DAYS))
 
 
@@ -196,19 +209,22 @@ def _completed(user_ids) -> dict[int, set[tuple[int, int]]]:
 
 
 def assignment_statuses(assignments: list[Assignment]) -> list[AssignmentStatus]:
-    """Progress on each assignment, in three queries whatever the number of assignments."""
+    """Progress on each assignment, in two queries whatever the number of assignments."""
+    if not assignments:  # most readers have no therapist: no query for them
+        return []
     module_ids = {a.module_id for a in assignments if a.module_id}
     counts = _published_counts(module_ids)
     done = _completed({a.link.client_id for a in assignments})
+    today = timezone.localdate()
     statuses = []
     for a in assignments:
         completed = done.get(a.link.client_id, set())
         if a.module_id:
             n = sum(1 for module_id, _ in completed if module_id == a.module_id)
-            statuses.append(AssignmentStatus(a, n, counts.get(a.module_id, 0)))
+            statuses.append(AssignmentStatus(a, n, counts.get(a.module_id, 0), today))
         else:
             n = int(any(lesson_id == a.lesson_id for _, lesson_id in completed))
-            statuses.append(AssignmentStatus(a, n, 1))
+            statuses.append(AssignmentStatus(a, n, 1, today))
     return statuses
 
 
@@ -231,9 +247,9 @@ def save_assignment(
 def client_assignments(user) -> list[AssignmentStatus]:
     """What the reader's therapists assigned, for the dashboard."""
     assignments = list(
-        Assignment.objects.filter(link__in=CareLink.objects.for_client(user)).select_related(
-            "link__therapist", "module", "lesson__module"
-        )
+        Assignment.objects.filter(link__in=CareLink.objects.for_client(user))
+        .select_related("link__therapist", "module", "lesson__module")
+        .defer(*_without_bodies("lesson__"))
     )
     return assignment_statuses(assignments)
 
@@ -246,12 +262,14 @@ class RosterRow:
     link: CareLink
     assignments: list[AssignmentStatus] = field(default_factory=list)
     last_activity: datetime | None = None
+    url: str = ""
 
-    @property
+    # Read by the filter, the sort and twice by the template: counted once, after assembly.
+    @cached_property
     def overdue(self) -> int:
         return sum(s.overdue for s in self.assignments)
 
-    @property
+    @cached_property
     def due_soon(self) -> int:
         return sum(s.due_soon for s in self.assignments)
 
@@ -275,9 +293,13 @@ def roster(
     links = list(CareLink.objects.for_therapist(therapist).order_by("client_alias"))
     if query:
         links = [link for link in links if query.lower() in link.client_alias.lower()]
-    rows = {link.id: RosterRow(link) for link in links}
+    marker = "2147483647"  # reverse() once, not once per client
+    prefix, _, suffix = reverse("clinic:client", args=[int(marker)]).partition(marker)
+    rows = {link.id: RosterRow(link, url=f"{prefix}{link.id}{suffix}") for link in links}
     assignments = list(
-        Assignment.objects.filter(link__in=links).select_related("link", "module", "lesson")
+        Assignment.objects.filter(link__in=links)
+        .select_related("link", "module", "lesson")
+        .defer(*_without_bodies("lesson__"))
     )
     for status in assignment_statuses(assignments):
         rows[status.assignment.link_id].assignments.append(status)
@@ -317,6 +339,7 @@ def client_progress(client) -> list[ModuleProgress]:
             lesson__status=Status.PUBLISHED,
         )
         .select_related("lesson")
+        .defer(*_without_bodies("lesson__"))
         .order_by("completed_at")
     )
     for progress in rows:
@@ -330,6 +353,7 @@ def shared_reflections(link: CareLink) -> list[Share]:
     return list(
         Share.objects.filter(link=link)
         .select_related("reflection__prompt__lesson")
+        .defer(*_without_bodies("reflection__prompt__lesson__"), "reflection__prompt__html")
         .order_by("-shared_at")
     )
 

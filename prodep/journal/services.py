@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from lessons.models import Lesson, Prompt
 
@@ -107,20 +109,50 @@ class JournalGroup:
     reflections: list[Reflection]
 
 
+# The lesson and module bodies ride along with select_related() unless deferred: a hundred
+# copies of a lesson's HTML and JSON, loaded and decoded for a page that shows only titles.
+_LESSON_BODY = [
+    "prompt__html",
+    "prompt__lesson__html",
+    "prompt__lesson__toc",
+    "prompt__lesson__references",
+    "prompt__lesson__links",
+    "prompt__lesson__module__intro_html",
+]
+
+
+def _url_maker(name: str):
+    """``reverse(name, args=[pk])`` for many pks at the cost of one reverse()."""
+    marker = "2147483647"
+    prefix, _, suffix = reverse(name, args=[int(marker)]).partition(marker)
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
 def journal_for(user) -> list[JournalGroup]:
-    """Every answer the reader wrote, grouped by module and lesson, in course order."""
+    """Every answer the reader wrote, grouped by module and lesson, in course order.
+
+    Each reflection also carries what the page shows for it (its links and a short label), made
+    here once rather than by template tags per entry: a journal can hold a hundred answers.
+    """
     reflections = (
         Reflection.objects.for_owner(user)
         .select_related("prompt__lesson__module")
+        .defer(*_LESSON_BODY)
         .order_by(
             "prompt__lesson__module__position", "prompt__lesson__position", "prompt__position"
         )
     )
+    edit_url, delete_url = _url_maker("journal:edit"), _url_maker("journal:delete")
+    share_url = _url_maker("clinic:share")
     groups: list[JournalGroup] = []
     for reflection in reflections:
         lesson = reflection.prompt.lesson
         if not groups or groups[-1].lesson.id != lesson.id:
             groups.append(JournalGroup(lesson.module.title, lesson, []))
+        reflection.edit_url = edit_url(reflection.pk)
+        reflection.delete_url = delete_url(reflection.pk)
+        reflection.share_url = share_url(reflection.pk)
+        reflection.label = Truncator(reflection.prompt_text).chars(40)
         groups[-1].reflections.append(reflection)
     return groups
 

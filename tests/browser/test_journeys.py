@@ -1,16 +1,23 @@
 """Partner journeys in a real browser, from a clean database, as a person would click.
 
-Issue 8's journeys 1 (sign up, read, answer, resume), 2 (the same without JavaScript) and
-3 (leaving quickly), and a keyboard-only run of journey 1's reading part. The therapist, data
-export and idle-timeout journeys wait for those features.
+Issue 8's journeys 1 (sign up, read, answer, resume), 2 (the same without JavaScript),
+3 (leaving quickly), 6 (download my data, then delete the account) and 7 (the idle warning
+keeps a typed answer), and a keyboard-only run of journey 1's reading part. Journey 4 (the
+therapist) is in test_therapist.py, journey 5 (authoring) in test_authoring.py.
 """
 
+import datetime
+import json
 import re
+import zipfile
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
 
 from lessons.models import Lesson
+from prodep.accounts.models import User
+from prodep.journal.models import Reflection
 from tests.factories import PASSWORD, answer, make_user
 
 from .conftest import axe_problems, log_in
@@ -74,6 +81,10 @@ def test_sign_up_read_answer_and_resume(open_context, course, mailoutbox, shot, 
     page.get_by_role("button", name="I understand, continue").click()
     expect(page).to_have_url(re.compile(re.escape(FIRST_LESSON) + "$"))
     expect(heading(page)).to_have_text(re.compile(r"^What Prodep is"))
+    contrast = page.get_by_role("region", name="Your reaction to finding out")
+    expect(contrast).to_contain_text("Prodependence sees the same reactions")
+    contrast.evaluate("block => block.scrollIntoView({block: 'center'})")
+    shot(page, "06-lesson-contrast", full_page=False)
 
     # Answer the reflection: autosave with JavaScript, the Save button without.
     page.get_by_label("Your private answer").fill(ANSWER)
@@ -82,7 +93,7 @@ def test_sign_up_read_answer_and_resume(open_context, course, mailoutbox, shot, 
     else:
         page.get_by_role("button", name="Save answer").click()
         expect(page.get_by_text("Your answer was saved.")).to_be_visible()
-    shot(page, "06-lesson-answer-saved")
+    shot(page, "07-lesson-answer-saved")
     page.get_by_role("button", name="Mark as read").click()
     expect(page.get_by_text("Marked as read.")).to_be_visible()
     expect(page.get_by_role("button", name="Mark as not read")).to_be_visible()
@@ -99,7 +110,7 @@ def test_sign_up_read_answer_and_resume(open_context, course, mailoutbox, shot, 
     expect(page.get_by_label("Whole course")).to_have_attribute("value", "1")
     expect(page.get_by_role("heading", name="Continue where you left off")).to_be_visible()
     expect(page.get_by_role("link", name=second)).to_be_visible()
-    shot(page, "07-dashboard-progress")
+    shot(page, "08-dashboard-progress")
 
     page.get_by_role("button", name="Sign out").click()
     expect(
@@ -227,3 +238,99 @@ def test_keyboard_only_sign_in_read_answer_and_mark_read(page, course, shot):
     expect(page.get_by_text("Marked as read.")).to_be_visible()
     expect(page.get_by_label("Your private answer")).to_have_value(ANSWER)
     assert {"a", "input", "button", "textarea"} <= {s["tag"] for s in seen}
+
+
+def test_journey_6_download_my_data_then_delete_the_account(page, reader, shot):
+    log_in(page, reader.email)
+    expect(page).to_have_url(re.compile(r"/home/$"))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Download your data, or delete your account").click()
+    expect(heading(page)).to_have_text("Your data")
+    shot(page, "1-your-data")
+
+    # The download asks for the password first, then the zip arrives.
+    page.get_by_role("button", name="Download my data").click()
+    expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Confirm").click()
+    assert download.value.suggested_filename == "my-data.zip"
+    with zipfile.ZipFile(download.value.path()) as archive:
+        assert sorted(archive.namelist()) == ["my-data.json", "my-data.md"]
+        data = json.loads(archive.read("my-data.json"))
+        assert ANSWER in archive.read("my-data.md").decode()
+    assert data["account"]["email"] == reader.email
+    assert [r["answer"] for r in data["reflections"]] == [ANSWER]
+
+    # Deleting needs the word typed; then the account is gone and the landing page shows.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Download your data, or delete your account").click()
+    page.get_by_role("link", name="Delete my account…").click()
+    expect(heading(page)).to_have_text("Delete your account")
+    page.get_by_label('Type "delete" to confirm').fill("delete")
+    shot(page, "2-delete-confirm")
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page).to_have_url(re.compile(r"/\?account=deleted$"))
+    expect(heading(page)).to_have_text("Support for partners after betrayal")
+    expect(page.get_by_text("Your account and everything in it have been deleted.")).to_be_visible()
+    shot(page, "3-deleted")
+    assert not User.objects.filter(email=reader.email).exists()
+
+    # The same email and password no longer open anything.
+    log_in(page, reader.email)
+    expect(page.get_by_text("not correct")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    page.goto("/home/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/home/$"))
+
+
+def test_journey_7_idle_warning_saves_the_answer_and_signs_out(page, course, settings, shot):
+    """The warning comes SESSION_IDLE_WARNING_SECONDS before the end; page timers run on
+    Playwright's clock until the end, which needs the server's session to lapse for real."""
+    settings.SESSION_COOKIE_AGE = 8
+    settings.SESSION_IDLE_WARNING_SECONDS = 6
+    user = make_user("idle@example.com")
+    typed = "Written just before I stepped away."
+    page.clock.install(time=datetime.datetime.now())
+    page.clock.pause_at(datetime.datetime.now() + datetime.timedelta(seconds=1))
+    log_in(page, user.email)
+    expect(page).to_have_url(re.compile(r"/home/$"))
+    page.goto(FIRST_LESSON)
+    box = page.get_by_label("Your private answer")
+    warning = page.locator("[data-idle-warning]")
+    status = page.locator("[data-save-status]")
+
+    # Typed one second before the warning: the autosave pause (1.2 s) has not run out when
+    # the warning comes, and the warning saves the answer itself.
+    page.clock.run_for(1000)
+    box.fill(typed)
+    expect(status).to_have_text("Unsaved changes")
+    page.clock.run_for(1000)
+    expect(warning).to_be_visible()
+    expect(warning.get_by_role("heading")).to_have_text("Are you still there?")
+    expect(page.get_by_role("button", name="Stay signed in")).to_be_focused()
+    expect(status).to_have_text(re.compile(r"^Saved at \d\d:\d\d$"))
+    assert Reflection.objects.get(user=user).text == typed
+    shot(page, "1-idle-warning", full_page=False)
+
+    # From here the page's clock runs in step with the server's.
+    page.clock.resume()
+    with page.expect_response("**/session/keepalive/") as keepalive:
+        page.get_by_role("button", name="Stay signed in").click()
+    assert keepalive.value.status == 200  # 401 once the session has ended on the server
+    expect(warning).to_be_hidden()
+
+    # Left alone, the session ends on the server and the page goes to the log-in page.
+    expect(page).to_have_url(
+        re.compile(re.escape(f"/accounts/login/?next={quote(FIRST_LESSON, safe='')}") + "$"),
+        timeout=20_000,
+    )
+    shot(page, "2-signed-out", full_page=False)
+    page.get_by_label("Email").fill(user.email)
+    password = page.get_by_label("Password:", exact=True)
+    password.fill(PASSWORD)
+    password.press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(FIRST_LESSON) + "$"))
+    expect(page.get_by_label("Your private answer")).to_have_value(typed)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Journal").click()
+    expect(page.locator("article")).to_contain_text(typed)

@@ -1,0 +1,127 @@
+"""Two app servers sharing one PostgreSQL and one Redis behave as one site.
+
+Starts two gunicorn instances (production settings, different ports) on the test database:
+a session made on one is valid on the other, and allauth's failed-log-in limit (5 per account
+in 5 minutes, then 429) counts attempts made on both. Runs only where PostgreSQL is the test
+database (``DATABASE_URL=postgres://...``, as in CI's second run) and Redis answers on
+127.0.0.1:6379; skipped, with the reason, everywhere else. ``make bench`` shows the same on the
+scale data set.
+"""
+
+import base64
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connection
+
+from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_DB = 15  # a database number of its own: only it is flushed
+PASSWORD = "a-long-test-password-1"
+
+pytestmark = pytest.mark.scaleout
+
+
+def _redis():
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB, socket_connect_timeout=1)
+        client.ping()
+        return client
+    except Exception:  # noqa: BLE001 - any failure means "no Redis here"
+        return None
+
+
+@pytest.fixture
+def shared_services(transactional_db, tmp_path):
+    """Environment for app servers on the test database and a dedicated Redis database."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL as the test database (DATABASE_URL=postgres://...)")
+    redis = _redis()
+    if redis is None:
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    where = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        BENCH_STATIC_ROOT=str(tmp_path / "static"),
+        DEBUG="false",
+        SECURE_HTTPS="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECRET_KEY="scale-out-" + base64.urlsafe_b64encode(os.urandom(30)).decode(),
+        REFLECTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        DATABASE_URL=f"postgres://{auth}@{where}",
+        CACHE_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+        LOG_LEVEL="WARNING",
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    redis.flushdb()
+    yield env
+    redis.flushdb()
+
+
+@pytest.fixture
+def two_servers(shared_services, tmp_path):
+    from bench.run import Server
+
+    servers = []
+    try:
+        for name in ("a", "b"):
+            servers.append(Server(shared_services, 1, tmp_path / f"gunicorn-{name}.log"))
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()  # before the test database is flushed: no connection left open
+
+
+def _user(email):
+    user = make_user(email)
+    # The servers use the production hashers, not the tests' MD5: store a PBKDF2 hash they know
+    # (few iterations, to stay fast).
+    user.password = PBKDF2PasswordHasher().encode(PASSWORD, "scaleoutsalt", iterations=1000)
+    user.save(update_fields=["password"])
+    return user
+
+
+def test_a_session_made_on_one_server_is_valid_on_the_other(two_servers):
+    from bench.run import SITE_HOST, http, login
+
+    a, b = two_servers
+    _user("traveller@example.com")
+    status, cookies = login(a.base, "traveller@example.com", PASSWORD)
+    assert status == 302
+    session = "sessionid=" + cookies["sessionid"]
+    for server in (b, a):
+        status, _, body = http(
+            "GET", server.base + "/home/", {"Cookie": session, "Host": SITE_HOST}
+        )
+        assert status == 200
+        assert b"Welcome back" in body
+
+
+def test_failed_log_ins_count_across_servers(two_servers):
+    from bench.run import login
+
+    a, b = two_servers
+    _user("target@example.com")
+    for attempt in range(5):
+        server = (a, b)[attempt % 2]
+        assert login(server.base, "target@example.com", "wrong-password")[0] == 200
+    # Three failures were on A and two on B: the sixth attempt is refused on either server,
+    # even with the right password.
+    assert login(b.base, "target@example.com", PASSWORD)[0] == 429
+    assert login(a.base, "target@example.com", PASSWORD)[0] == 429
