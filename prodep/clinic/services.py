@@ -244,6 +244,12 @@ def save_assignment(
     return assignment
 
 
+def assignments_for_link(link: CareLink):
+    return link.assignments.select_related("link", "module", "lesson").defer(
+        *_without_bodies("lesson__")
+    )
+
+
 def client_assignments(user) -> list[AssignmentStatus]:
     """What the reader's therapists assigned, for the dashboard."""
     assignments = list(

@@ -101,9 +101,7 @@ def client_page(request, pk, therapist):
     )
     shares = services.shared_reflections(link)
     services.record_client_page_view(link, shares)
-    assignments = services.assignment_statuses(
-        list(link.assignments.select_related("link", "module", "lesson"))
-    )
+    assignments = services.assignment_statuses(list(services.assignments_for_link(link)))
     return render(
         request,
         "clinic/client.html",
