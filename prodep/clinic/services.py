@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from lessons.models import Lesson, Module, Progress, Status
 from prodep.journal.models import Reflection
+from prodep.urlkit import url_for_pk
 
 from .models import AccessLog, Assignment, CareLink, Invitation, Share, TherapistProfile, hash_token
 
@@ -299,9 +300,8 @@ def roster(
     links = list(CareLink.objects.for_therapist(therapist).order_by("client_alias"))
     if query:
         links = [link for link in links if query.lower() in link.client_alias.lower()]
-    marker = "2147483647"  # reverse() once, not once per client
-    prefix, _, suffix = reverse("clinic:client", args=[int(marker)]).partition(marker)
-    rows = {link.id: RosterRow(link, url=f"{prefix}{link.id}{suffix}") for link in links}
+    client_url = url_for_pk("clinic:client")
+    rows = {link.id: RosterRow(link, url=client_url(link.id)) for link in links}
     assignments = list(
         Assignment.objects.filter(link__in=links)
         .select_related("link", "module", "lesson")
