@@ -113,6 +113,23 @@ def _read(path: Path, rel: str, problems: list[Problem]) -> str | None:
     return None
 
 
+def _load(
+    path: Path,
+    rel: str,
+    kind: str,
+    slug: str,
+    position: int,
+    module_slug: str,
+    vocabulary: Vocabulary,
+    problems: list[Problem],
+) -> list[ContentFile]:
+    """Read one file into a ContentFile (or report why it cannot be read): [] or [file]."""
+    text = _read(path, rel, problems)
+    if text is None:
+        return []
+    return [ContentFile(kind, rel, slug, position, module_slug, text, _digest(text, vocabulary))]
+
+
 def scan(root: Path) -> Tree:
     """Find every content file and check names and slugs. Reads, never renders."""
     problems: list[Problem] = []
@@ -146,11 +163,7 @@ def scan(root: Path) -> Tree:
                     )
                 )
                 continue
-            text = _read(entry, name, problems)
-            if text is not None:
-                files.append(
-                    ContentFile("page", name, slug, 0, "", text, _digest(text, vocabulary))
-                )
+            files += _load(entry, name, "page", slug, 0, "", vocabulary, problems)
         elif entry.is_dir():
             files += _scan_module(entry, vocabulary, problems)
     _check_duplicates(files, problems)
@@ -180,19 +193,9 @@ def _scan_module(folder: Path, vocabulary: Vocabulary, problems: list[Problem]):
             )
         )
     else:
-        text = _read(module_file, rel, problems)
-        if text is not None:
-            found.append(
-                ContentFile(
-                    "module",
-                    rel,
-                    module_slug,
-                    position,
-                    module_slug,
-                    text,
-                    _digest(text, vocabulary),
-                )
-            )
+        found += _load(
+            module_file, rel, "module", module_slug, position, module_slug, vocabulary, problems
+        )
     for entry in sorted(folder.iterdir()):
         if entry.name in (MODULE_FILE, *IGNORED_FILES) or entry.name.startswith("."):
             continue
@@ -210,19 +213,16 @@ def _scan_module(folder: Path, vocabulary: Vocabulary, problems: list[Problem]):
                 )
             )
             continue
-        text = _read(entry, rel, problems)
-        if text is not None:
-            found.append(
-                ContentFile(
-                    "lesson",
-                    rel,
-                    lesson_match.group(2),
-                    int(lesson_match.group(1)),
-                    module_slug,
-                    text,
-                    _digest(text, vocabulary),
-                )
-            )
+        found += _load(
+            entry,
+            rel,
+            "lesson",
+            lesson_match.group(2),
+            int(lesson_match.group(1)),
+            module_slug,
+            vocabulary,
+            problems,
+        )
     return found
 
 
@@ -248,11 +248,7 @@ def _check_duplicates(files: list[ContentFile], problems: list[Problem]) -> None
 
 def render_file(tree: Tree, f: ContentFile) -> Rendered:
     return render_document(
-        f.text,
-        f.path,
-        url_for_path=tree.url_for_path(),
-        vocabulary=tree.vocabulary,
-        is_lesson=f.kind == "lesson",
+        f.text, f.path, url_for_path=tree.url_for_path(), vocabulary=tree.vocabulary
     )
 
 

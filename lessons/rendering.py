@@ -221,7 +221,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, int, list[Probl
     return {}, text, 1, [Problem(path, 1, "front matter is not closed", hint)]
 
 
-def validate_meta(meta: dict, path: str, *, is_lesson: bool) -> list[Problem]:
+def validate_meta(meta: dict, path: str) -> list[Problem]:
     problems = []
     for key in ("title", "summary"):
         value = meta.get(key)
@@ -539,14 +539,13 @@ def render_document(
     *,
     url_for_path: dict[str, str],
     vocabulary: Vocabulary,
-    is_lesson: bool = True,
 ) -> Rendered:
     """Render one content file (front matter + Markdown + blocks) to sanitised HTML."""
     meta, body, first_line, problems = split_front_matter(text, path)
     rendered = Rendered(meta=meta, problems=problems)
     if problems:
         return rendered
-    rendered.problems += validate_meta(meta, path, is_lesson=is_lesson)
+    rendered.problems += validate_meta(meta, path)
     items, block_problems = parse_blocks(body, first_line, path)
     rendered.problems += block_problems
     rendered.problems += _check_blocks(items, path)

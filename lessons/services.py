@@ -243,10 +243,6 @@ def removed_prompts_with_answers() -> list[Problem]:
     The answers stay in each reader's journal with the prompt text they answered; the warning
     exists so an author who only meant to reword a prompt can restore its id.
     """
-    from django.apps import apps
-
-    if not apps.is_installed("prodep.journal"):
-        return []
     gone = (
         Prompt.objects.filter(is_live=False, reflections__isnull=False)
         .select_related("lesson")

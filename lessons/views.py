@@ -1,3 +1,5 @@
+from collections import Counter
+from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
@@ -41,7 +43,7 @@ def lesson_detail(request, module_slug, lesson_slug):
         Lesson.objects.visible_to(request.user)
         .select_related("module")
         .defer("links", "module__intro_html")  # not shown here; links is a JSON list to decode
-        # needs_safety_intro(), asked in the same query rather than one of its own.
+        # Whether the once-only safety note is due, asked in the same query.
         .annotate(
             needs_intro=Exists(
                 Profile.objects.filter(user=request.user, safety_intro_seen_at__isnull=True)
@@ -62,29 +64,30 @@ def page_detail(request, slug):
     return render(request, "lessons/page.html", {"page": page})
 
 
-def _require_author(request):
-    if not request.user.is_authenticated:
-        return False
-    if not request.user.is_author:
-        raise PermissionDenied
-    return True
+def author_required(view):
+    """Signed in (else to log-in) and an author (else 403): drafts and previews are theirs."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_author:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
-@login_required
+@author_required
 def preview_index(request):
-    _require_author(request)
     tree, rendered, problems = check_tree(Path(settings.CONTENT_DIR))
-    counts = {}
-    for problem in problems:
-        counts[problem.path] = counts.get(problem.path, 0) + 1
+    counts = Counter(problem.path for problem in problems)
     files = [{"file": f, "problems": counts.get(f.path, 0)} for f in tree.files]
     return render(request, "lessons/preview_index.html", {"files": files, "problems": problems})
 
 
-@login_required
+@author_required
 def preview(request, source_path):
     """Render any content file straight from disk, with its check results beside it."""
-    _require_author(request)
     tree, rendered, problems = check_tree(Path(settings.CONTENT_DIR))
     content_file = tree.by_path(source_path)
     if content_file is None:

@@ -63,12 +63,6 @@ def _link_demo_therapist(partner: User, therapist: User) -> None:
         CareLink.objects.create(therapist=profile, client=partner, client_alias="Demo partner")
 
 
-def needs_safety_intro(user) -> bool:
-    """A reader sees what the exit control can and cannot do once, before a first lesson."""
-    profile = getattr(user, "profile", None)
-    return profile is not None and profile.safety_intro_seen_at is None
-
-
 def export_user_data(user: User) -> bytes:
     """Everything of the user's as a zip: machine-readable JSON and a readable Markdown copy."""
     import io
