@@ -32,7 +32,16 @@ def check_removed_prompts(app_configs=None, databases=None, **kwargs):
     """Needs the database, so it runs with ``manage.py check --database default``."""
     if not databases:
         return []
+    from django.db import connections
+
+    from .models import Prompt
     from .services import removed_prompts_with_answers
+
+    # ``migrate`` runs database checks before it creates the tables: nothing to check yet.
+    if not all(
+        Prompt._meta.db_table in connections[db].introspection.table_names() for db in databases
+    ):
+        return []
 
     return [
         checks.Warning(str(p), hint=p.hint, id=WARNING_ID) for p in removed_prompts_with_answers()

@@ -86,3 +86,13 @@ def test_seed_demo_refuses_without_debug():
     result = run_manage("seed_demo", DEBUG="false", **KEYS)
     assert result.returncode != 0
     assert "DEBUG only" in result.stderr
+
+
+def test_plain_migrate_then_sync_work_on_a_new_production_database(tmp_path):
+    """The README's release steps, with system checks on, on a database with no tables yet."""
+    env = dict(DEBUG="false", DATABASE_URL=f"sqlite:///{tmp_path / 'new.sqlite3'}", **KEYS)
+    migrate = run_manage("migrate", "--noinput", **env)
+    assert migrate.returncode == 0, migrate.stderr[-2000:]
+    sync = run_manage("sync_content", **env)
+    assert sync.returncode == 0, sync.stderr[-2000:]
+    assert "created" in sync.stdout
