@@ -304,7 +304,7 @@ class Bench:
         secret = base64.urlsafe_b64encode(os.urandom(45)).decode()
         env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
         env.update(
-            DJANGO_SETTINGS_MODULE="bench.whatif_settings" if args.what_if else "bench.settings",
+            DJANGO_SETTINGS_MODULE="bench.settings",
             BENCH_STATIC_ROOT=str(self.static_root),
             PRODEP_BENCH_DB="1",
             DEBUG="false",
@@ -734,11 +734,6 @@ def main() -> None:
     parser.add_argument("--skip-scaleout", action="store_true")
     parser.add_argument("--profile", metavar="ENDPOINT", help="py-spy flame graph of one endpoint")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument(
-        "--what-if",
-        choices=["throttle"],
-        help="measure a proposal instead (bench/whatif.py); writes whatif-NAME.* not latest.*",
-    )
     args = parser.parse_args()
     started = time.perf_counter()
     ensure_wrk()
@@ -761,7 +756,6 @@ def main() -> None:
         "settings": "DEBUG=false SECURE_HTTPS=false; bench.settings = prodep.settings "
         "+ STATIC_ROOT in a temp folder + /bench/floor/",
         "cache": {"sqlite": "local memory", "postgresql": REDIS_URL},
-        "what_if": args.what_if,
     }
     if os.getloadavg()[0] > 1.0:
         log(
@@ -802,9 +796,9 @@ def main() -> None:
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["machine"]["seconds_waited_for_a_quiet_cpu"] = round(120 - QUIET.budget)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    name = f"whatif-{args.what_if}" if args.what_if else "latest"
+    name = "latest"
     text = json.dumps(results, indent=2) + "\n"
-    (RESULTS / f"bench-{stamp}{'-' + name if args.what_if else ''}.json").write_text(text)
+    (RESULTS / f"bench-{stamp}.json").write_text(text)
     (RESULTS / f"{name}.json").write_text(text)
     (RESULTS / f"{name}.md").write_text(table(results) + "\n")
     chart(results, RESULTS / f"{name}.png")

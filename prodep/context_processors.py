@@ -11,7 +11,11 @@ def site(request):
         "SESSION_WARNING_SECONDS": settings.SESSION_IDLE_WARNING_SECONDS,
     }
     if request.user.is_authenticated:
+        from prodep.accounts.middleware import seconds_left
         from prodep.accounts.models import Profile
+
+        # The idle timeout counts from the session's last save, which may be a minute old.
+        context["SESSION_IDLE_SECONDS"] = seconds_left(request.session)
 
         row = (
             Profile.objects.filter(user=request.user)

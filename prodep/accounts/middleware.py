@@ -1,15 +1,92 @@
-"""Session limits and the two-factor requirement for staff."""
+"""Session limits, cheap session upkeep, and the two-factor requirement for staff."""
 
+import hashlib
 import time
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
 SIGNED_IN_AT = "prodep_signed_in_at"
+REFRESHED_AT = "prodep_refreshed_at"
+SEEN = "prodep_seen"  # [when, fingerprint of session key, address and browser]
+
+
+def refresh_interval() -> float:
+    """How stale a session's expiry may grow: a minute, or a tenth of a short idle timeout."""
+    return min(settings.SESSION_REFRESH_SECONDS, settings.SESSION_COOKIE_AGE / 10)
+
+
+def seconds_left(session) -> int:
+    """Until the idle timeout ends this session, counted from its last save (not this page)."""
+    refreshed = session.get(REFRESHED_AT, time.time())
+    return max(0, round(settings.SESSION_COOKIE_AGE - (time.time() - refreshed)))
+
+
+class SessionRefreshMiddleware:
+    """Extend a signed-in session's idle timeout without a database write on every request.
+
+    Django would save the session on every request (``SESSION_SAVE_EVERY_REQUEST``) to push its
+    expiry on; that write was most of what a signed-in request cost. Here a signed-in session is
+    saved when something changed it, or when its last save is older than
+    ``refresh_interval()``, so the idle timeout ends a quiet session at most that much early.
+    The decision is made before the view runs, so the page can tell the browser the exact time
+    left (``seconds_left``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if session.session_key and AUTH_SESSION_KEY in session:
+            if time.time() - session.get(REFRESHED_AT, 0) > refresh_interval():
+                session[REFRESHED_AT] = time.time()  # marks the session modified: it is saved
+        response = self.get_response(request)
+        if session.modified and session.session_key and not session.is_empty():
+            session[REFRESHED_AT] = time.time()  # saved anyway: its expiry starts now
+        return response
+
+
+class UserSessionActivityMiddleware:
+    """allauth's ``UserSessionsMiddleware`` (the "last seen" on the sessions page), throttled.
+
+    allauth rewrites the user-session row on every request. This does it when the session,
+    the address or the browser changed (so allauth's "session moved" signal still fires at
+    once), and otherwise at most every ``SESSION_REFRESH_SECONDS``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and request.user.is_authenticated:
+            from allauth.account.adapter import get_adapter
+            from allauth.usersessions.models import UserSession
+
+            client = "|".join(
+                (
+                    session.session_key,
+                    get_adapter().get_client_ip(request),
+                    request.META.get("HTTP_USER_AGENT", ""),
+                )
+            )
+            fingerprint = hashlib.blake2s(client.encode(), digest_size=8).hexdigest()
+            seen = session.get(SEEN)
+            now = time.time()
+            if (
+                not seen
+                or seen[1] != fingerprint
+                or now - seen[0] > settings.SESSION_REFRESH_SECONDS
+            ):
+                UserSession.objects.create_from_request(request)
+                session[SEEN] = [now, fingerprint]
+        return self.get_response(request)
 
 
 class SessionLifetimeMiddleware:

@@ -65,9 +65,10 @@ def set_discreet_mode(request):
 
 @require_POST
 def keepalive(request):
-    """The idle-warning dialog's "Stay signed in": any request refreshes the session."""
+    """The idle-warning dialog's "Stay signed in": restart the idle timeout now."""
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False}, status=401)
+    request.session.modified = True  # saved, so its expiry moves on, however recent the last save
     return JsonResponse({"signed_in": True, "idle_seconds": settings.SESSION_COOKIE_AGE})
 
 
