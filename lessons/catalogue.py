@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from prodep.clinic.services import client_assignments, notify_assignment_completed
 from prodep.journal.services import answers_for_lesson
 
-from .models import Lesson, Module, Progress, Status
+from . import outline
+from .models import Lesson, Module, Progress
 
 
 @dataclass
@@ -26,39 +26,30 @@ class ModuleSummary:
         return round(100 * self.completed / self.lesson_count) if self.lesson_count else 0
 
 
-# What a link to a lesson needs; the body (HTML and its JSON) is the bulk of a row.
-LESSON_BODY = ("html", "toc", "references", "links")
-
-
-def _visible_lesson_filter(user, prefix: str = "") -> Q:
-    q = Q(**{f"{prefix}is_live": True})
-    if not getattr(user, "is_author", False):
-        q &= Q(**{f"{prefix}status": Status.PUBLISHED})
-    return q
-
-
-def modules_for(user) -> list[ModuleSummary]:
-    """Every module with at least one lesson this user may read, with their progress. 2 queries."""
-    visible = _visible_lesson_filter(user, "lessons__")
-    modules = (
-        Module.objects.live()
-        .defer("intro_html")
-        .annotate(
-            lesson_count=Count("lessons", filter=visible),
-            total_minutes=Sum("lessons__minutes", filter=visible),
+def _progress_by_lesson(user) -> dict[int, Progress]:
+    """All the reader's progress rows, in one query: a course holds a few dozen lessons."""
+    return {
+        p.lesson_id: p
+        for p in Progress.objects.filter(user=user).only(
+            "id", "lesson_id", "last_opened_at", "completed_at"
         )
-        .filter(lesson_count__gt=0)
-        .order_by("position")
-    )
-    done = dict(
-        Progress.objects.filter(user=user, completed_at__isnull=False)
-        .filter(_visible_lesson_filter(user, "lesson__"), lesson__module__is_live=True)
-        .values_list("lesson__module")
-        .annotate(n=Count("id"))
-    )
-    return [
-        ModuleSummary(m, m.lesson_count, m.total_minutes or 0, done.get(m.id, 0)) for m in modules
-    ]
+    }
+
+
+def modules_for(user, progress: dict[int, Progress] | None = None) -> list[ModuleSummary]:
+    """Every module with at least one lesson this user may read, with their progress."""
+    if progress is None:
+        progress = _progress_by_lesson(user)
+    summaries: dict[int, ModuleSummary] = {}
+    for lesson in outline.current().visible_lessons(user):
+        summary = summaries.get(lesson.module_id)
+        if summary is None:
+            summary = summaries[lesson.module_id] = ModuleSummary(lesson.module, 0, 0, 0)
+        summary.lesson_count += 1
+        summary.minutes += lesson.minutes
+        row = progress.get(lesson.id)
+        summary.completed += bool(row and row.completed_at)
+    return list(summaries.values())
 
 
 def course_totals(summaries: list[ModuleSummary]) -> dict:
@@ -72,59 +63,70 @@ def course_totals(summaries: list[ModuleSummary]) -> dict:
 
 
 @dataclass
+class LessonRow:
+    lesson: Lesson
+    progress: Progress | None
+
+
+@dataclass
 class ModuleView:
     module: Module
-    lessons: list[Lesson]
-    progress: dict[int, Progress]
+    rows: list[LessonRow]
 
     @property
     def completed(self) -> int:
-        return sum(1 for p in self.progress.values() if p.is_complete)
+        return sum(1 for row in self.rows if row.progress and row.progress.is_complete)
 
     @property
     def percent(self) -> int:
-        return round(100 * self.completed / len(self.lessons)) if self.lessons else 0
+        return round(100 * self.completed / len(self.rows)) if self.rows else 0
 
 
 def module_for(user, slug: str) -> ModuleView | None:
-    module = Module.objects.live().filter(slug=slug).first()
+    module = Module.objects.live().filter(slug=slug).first()  # with its introduction
     if module is None:
         return None
-    lessons = list(
-        Lesson.objects.visible_to(user)
-        .filter(module=module)
-        .order_by("position")
-        .only("id", "slug", "title", "summary", "minutes", "position", "status", "module_id")
-    )
+    lessons = outline.current().lessons_in(module.id, user)
     if not lessons:
         return None
-    for lesson in lessons:
-        lesson.module = module
-    progress = {p.lesson_id: p for p in Progress.objects.filter(user=user, lesson__in=lessons)}
-    for lesson in lessons:
-        lesson.user_progress = progress.get(lesson.id)
-    return ModuleView(module, lessons, progress)
+    progress = {
+        p.lesson_id: p
+        for p in Progress.objects.filter(user=user, lesson__in=[x.id for x in lessons])
+    }
+    return ModuleView(module, [LessonRow(lesson, progress.get(lesson.id)) for lesson in lessons])
+
+
+# A reload, or a second request for the same page, within this many seconds writes nothing.
+OPENED_RESOLUTION = timezone.timedelta(seconds=10)
 
 
 def mark_opened(user, lesson: Lesson) -> Progress:
-    """Record that the reader opened this version of the lesson (one upsert-style write)."""
+    """Record that the reader opened this version of the lesson.
+
+    One read; a write only for a first opening, a new version of the lesson, or when the last
+    opening is older than ``OPENED_RESOLUTION``. A read page costs no database write.
+    """
     now = timezone.now()
-    updated = Progress.objects.filter(user=user, lesson=lesson).update(
-        last_opened_at=now, read_hash=lesson.content_hash
-    )
-    if not updated:
+    progress = Progress.objects.filter(user=user, lesson=lesson).first()
+    if progress is None:
         try:
             with transaction.atomic():
-                Progress.objects.create(
+                return Progress.objects.create(
                     user=user,
                     lesson=lesson,
                     started_at=now,
                     last_opened_at=now,
                     read_hash=lesson.content_hash,
                 )
-        except IntegrityError:
-            pass  # another tab created it a moment ago; that row is just as good
-    return Progress.objects.get(user=user, lesson=lesson)
+        except IntegrityError:  # another tab created it a moment ago; that row is just as good
+            progress = Progress.objects.get(user=user, lesson=lesson)
+    if (
+        progress.read_hash != lesson.content_hash
+        or now - progress.last_opened_at > OPENED_RESOLUTION
+    ):
+        progress.last_opened_at, progress.read_hash = now, lesson.content_hash
+        progress.save(update_fields=["last_opened_at", "read_hash"])
+    return progress
 
 
 def set_completed(user, lesson: Lesson, completed: bool) -> Progress:
@@ -143,53 +145,47 @@ def set_completed(user, lesson: Lesson, completed: bool) -> Progress:
 
 
 def lesson_neighbours(user, lesson: Lesson) -> tuple[list[Lesson], Lesson | None, Lesson | None]:
-    siblings = list(
-        Lesson.objects.visible_to(user)
-        .filter(module_id=lesson.module_id)
-        .order_by("position")
-        .only("id", "slug", "title", "position", "module_id")
-    )
-    for sibling in siblings:
-        sibling.module = lesson.module
+    siblings = outline.current().lessons_in(lesson.module_id, user)
     index = next((i for i, s in enumerate(siblings) if s.id == lesson.id), 0)
     previous = siblings[index - 1] if index > 0 else None
     following = siblings[index + 1] if index + 1 < len(siblings) else None
     return siblings, previous, following
 
 
-def continue_lesson(user) -> Lesson | None:
+def continue_lesson(user, progress: dict[int, Progress] | None = None) -> Lesson | None:
     """The most recently opened lesson the reader has not finished."""
-    progress = (
-        Progress.objects.filter(user=user, completed_at__isnull=True)
-        .filter(_visible_lesson_filter(user, "lesson__"), lesson__module__is_live=True)
-        .select_related("lesson__module")
-        .defer(*(f"lesson__{name}" for name in LESSON_BODY), "lesson__module__intro_html")
-        .order_by("-last_opened_at")
-        .first()
-    )
-    return progress.lesson if progress else None
+    if progress is None:
+        progress = _progress_by_lesson(user)
+    unfinished = [
+        (row.last_opened_at, lesson)
+        for lesson in outline.current().visible_lessons(user)
+        if (row := progress.get(lesson.id)) and row.completed_at is None
+    ]
+    return max(unfinished, key=lambda pair: pair[0])[1] if unfinished else None
 
 
-def first_unread_lesson(user) -> Lesson | None:
-    return (
-        Lesson.objects.visible_to(user)
-        .exclude(progress__user=user, progress__completed_at__isnull=False)
-        .select_related("module")
-        .defer(*LESSON_BODY, "module__intro_html")
-        .order_by("module__position", "position")
-        .first()
-    )
+def first_unread_lesson(user, progress: dict[int, Progress] | None = None) -> Lesson | None:
+    if progress is None:
+        progress = _progress_by_lesson(user)
+    for lesson in outline.current().visible_lessons(user):
+        row = progress.get(lesson.id)
+        if not (row and row.completed_at):
+            return lesson
+    return None
 
 
 def dashboard_context(user) -> dict:
-    summaries = modules_for(user)
-    resume = continue_lesson(user)
+    """Modules, totals, where to go next and assignments: one query for all the progress."""
+    progress = _progress_by_lesson(user)
+    summaries = modules_for(user, progress)
+    resume = continue_lesson(user, progress)
+    completed = {lesson_id for lesson_id, row in progress.items() if row.completed_at}
     return {
         "modules": summaries,
-        "assignments": client_assignments(user),
+        "assignments": client_assignments(user, completed),
         "totals": course_totals(summaries),
         "resume": resume,
-        "next_lesson": None if resume else first_unread_lesson(user),
+        "next_lesson": None if resume else first_unread_lesson(user, progress),
     }
 
 

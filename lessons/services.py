@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from . import outline
 from .content import (
     ContentFile,
     Tree,
@@ -77,6 +78,7 @@ def sync_content(root: Path | None = None, *, check_only: bool = False) -> SyncR
     report.warnings = [p for p in problems if p.level == "warning"]
     with transaction.atomic():
         _write(tree, rendered, report)
+        outline.bump()
     report.warnings += removed_prompts_with_answers()
     return report
 

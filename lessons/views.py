@@ -6,13 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-
-from prodep.accounts.models import Profile
 
 from . import catalogue as catalog
 from .content import check_tree
@@ -42,18 +39,13 @@ def lesson_detail(request, module_slug, lesson_slug):
     lesson = get_object_or_404(
         Lesson.objects.visible_to(request.user)
         .select_related("module")
-        .defer("links", "module__intro_html")  # not shown here; links is a JSON list to decode
-        # Whether the once-only safety note is due, asked in the same query.
-        .annotate(
-            needs_intro=Exists(
-                Profile.objects.filter(user=request.user, safety_intro_seen_at__isnull=True)
-            )
-        ),
+        .defer("links", "module__intro_html"),  # not shown here; links is a JSON list to decode
         slug=lesson_slug,
     )
     if lesson.module.slug != module_slug:
         return redirect(lesson, permanent=True)
-    if lesson.needs_intro:
+    profile = getattr(request.user, "profile", None)  # loaded with the user: no query
+    if profile is not None and profile.safety_intro_seen_at is None:  # the once-only note
         return redirect(f"{reverse('safety_intro')}?next={lesson.get_absolute_url()}")
     context = catalog.lesson_context(request.user, lesson)
     return render(request, "lessons/lesson.html", context)

@@ -2,7 +2,7 @@ from django.conf import settings
 
 
 def site(request):
-    """What every page needs, in one query: neutral titles, and whether to show "Clients"."""
+    """What every page needs: neutral titles, whether to show "Clients", the idle timeout."""
     context = {
         "EXIT_URL": settings.EXIT_URL,
         "discreet": False,
@@ -10,19 +10,18 @@ def site(request):
         "SESSION_IDLE_SECONDS": settings.SESSION_COOKIE_AGE,
         "SESSION_WARNING_SECONDS": settings.SESSION_IDLE_WARNING_SECONDS,
     }
-    if request.user.is_authenticated:
+    user = request.user
+    if user.is_authenticated:
         from prodep.accounts.middleware import seconds_left
-        from prodep.accounts.models import Profile
+        from prodep.clinic.models import TherapistProfile
 
         # The idle timeout counts from the session's last save, which may be a minute old.
         context["SESSION_IDLE_SECONDS"] = seconds_left(request.session)
-
-        row = (
-            Profile.objects.filter(user=request.user)
-            .values("discreet_mode", "user__therapist_profile__status")
-            .first()
+        # Both loaded with the user (prodep.accounts.backends): no query here.
+        profile = getattr(user, "profile", None)
+        context["discreet"] = bool(profile and profile.discreet_mode)
+        therapist = getattr(user, "therapist_profile", None)
+        context["is_therapist"] = bool(
+            therapist and therapist.status == TherapistProfile.Status.APPROVED
         )
-        if row:
-            context["discreet"] = row["discreet_mode"]
-            context["is_therapist"] = row["user__therapist_profile__status"] == "approved"
     return context

@@ -11,11 +11,12 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from lessons import outline
 from lessons.models import Lesson, Module, Progress, Status
 from prodep.journal.models import Reflection
 from prodep.urlkit import url_for_pk
@@ -190,14 +191,6 @@ class AssignmentStatus:
         return bool(due and not self.complete and today <= due <= today + timedelta(DUE_SOON_DAYS))
 
 
-def _published_counts(module_ids) -> dict[int, int]:
-    return dict(
-        Lesson.objects.filter(module_id__in=module_ids, is_live=True, status=Status.PUBLISHED)
-        .values_list("module_id")
-        .annotate(n=Count("id"))
-    )
-
-
 def _completed(user_ids) -> dict[int, set[tuple[int, int]]]:
     """For each user, the (module id, lesson id) pairs they have completed."""
     done: dict[int, set[tuple[int, int]]] = defaultdict(set)
@@ -209,13 +202,18 @@ def _completed(user_ids) -> dict[int, set[tuple[int, int]]]:
     return done
 
 
-def assignment_statuses(assignments: list[Assignment]) -> list[AssignmentStatus]:
-    """Progress on each assignment, in two queries whatever the number of assignments."""
+def assignment_statuses(
+    assignments: list[Assignment], done: dict[int, set[tuple[int, int]]] | None = None
+) -> list[AssignmentStatus]:
+    """Progress on each assignment, in one query whatever the number of assignments.
+
+    ``done`` is what ``_completed`` returns, for a caller that has the clients' progress already.
+    """
     if not assignments:  # most readers have no therapist: no query for them
         return []
-    module_ids = {a.module_id for a in assignments if a.module_id}
-    counts = _published_counts(module_ids)
-    done = _completed({a.link.client_id for a in assignments})
+    counts = outline.current().published_counts()
+    if done is None:
+        done = _completed({a.link.client_id for a in assignments})
     today = timezone.localdate()
     statuses = []
     for a in assignments:
@@ -251,14 +249,23 @@ def assignments_for_link(link: CareLink):
     )
 
 
-def client_assignments(user) -> list[AssignmentStatus]:
-    """What the reader's therapists assigned, for the dashboard."""
+def client_assignments(user, completed: set[int] | None = None) -> list[AssignmentStatus]:
+    """What the reader's therapists assigned, for the dashboard.
+
+    ``completed``: the ids of the lessons the reader finished, if the caller has them.
+    """
     assignments = list(
         Assignment.objects.filter(link__in=CareLink.objects.for_client(user))
         .select_related("link__therapist", "module", "lesson__module")
         .defer(*_without_bodies("lesson__"))
     )
-    return assignment_statuses(assignments)
+    done = None
+    if completed is not None:
+        lessons = {lesson.id: lesson for lesson in outline.current().lessons}
+        done = {
+            user.id: {(lessons[i].module_id, i) for i in completed if i in lessons},
+        }
+    return assignment_statuses(assignments, done)
 
 
 # Roster and client page -----------------------------------------------------------------------
@@ -334,8 +341,8 @@ class ModuleProgress:
 
 def client_progress(client) -> list[ModuleProgress]:
     """Per module: how many lessons are read, and when each was completed."""
-    modules = list(Module.objects.live().order_by("position"))
-    counts = _published_counts([m.id for m in modules])
+    course = outline.current()
+    modules, counts = course.modules, course.published_counts()
     by_module: dict[int, list] = defaultdict(list)
     rows = (
         Progress.objects.filter(

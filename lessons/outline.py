@@ -1,0 +1,96 @@
+"""The course outline: live modules and their lessons, without bodies, cached per content version.
+
+Every reading page needs the outline (module cards, a lesson's neighbours, what an assignment
+counts), and it changes only when content is synced. So each process keeps one copy, built
+with two queries, and asks the shared cache on each use whether the content version has moved
+on; ``bump()`` moves it when ``sync_content`` writes and when a module or lesson is saved.
+A copy is also rebuilt once it is ``MAX_AGE`` seconds old: a per-process cache (local memory)
+cannot hear another process's bump, and this bounds how long it can lag.
+
+The instances are shared by every request of the process: read them, never set attributes on
+them, and never read a deferred body field from them.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import transaction
+
+from .models import Lesson, Module, Status
+
+VERSION_KEY = "lessons:outline-version"
+MAX_AGE = 60
+LESSON_BODY = ("html", "toc", "references", "links")  # the bulk of a row, never needed in lists
+
+
+@dataclass(frozen=True)
+class Outline:
+    version: str
+    modules: tuple[Module, ...]  # live modules with at least one live lesson, in course order
+    lessons: tuple[Lesson, ...]  # their live lessons (drafts too), in course order
+    built_at: float = field(default_factory=time.monotonic)
+
+    @classmethod
+    def load(cls, version: str) -> Outline:
+        modules = {m.id: m for m in Module.objects.live().defer("intro_html").order_by("position")}
+        lessons = []
+        rows = Lesson.objects.filter(is_live=True, module_id__in=modules).defer(*LESSON_BODY)
+        for lesson in rows.order_by("position", "slug"):
+            lesson.module = modules[lesson.module_id]
+            lessons.append(lesson)
+        lessons.sort(key=lambda lesson: lesson.module.position)  # stable: keeps lesson order
+        used = {lesson.module_id for lesson in lessons}
+        return cls(version, tuple(m for m in modules.values() if m.id in used), tuple(lessons))
+
+    def visible_lessons(self, user) -> list[Lesson]:
+        """Published lessons; authors also see drafts (as ``Lesson.objects.visible_to``)."""
+        if getattr(user, "is_author", False):
+            return list(self.lessons)
+        return [lesson for lesson in self.lessons if lesson.status == Status.PUBLISHED]
+
+    def lessons_in(self, module_id: int, user) -> list[Lesson]:
+        return [lesson for lesson in self.visible_lessons(user) if lesson.module_id == module_id]
+
+    def published_counts(self) -> dict[int, int]:
+        """Published lessons per module: what completing a module takes."""
+        counts: dict[int, int] = {}
+        for lesson in self.lessons:
+            if lesson.status == Status.PUBLISHED:
+                counts[lesson.module_id] = counts.get(lesson.module_id, 0) + 1
+        return counts
+
+
+_copy: Outline | None = None
+
+
+def current() -> Outline:
+    """This process's outline, rebuilt when the content version moved on or it grew old."""
+    global _copy
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    copy = _copy
+    if copy is None or copy.version != version or time.monotonic() - copy.built_at > MAX_AGE:
+        copy = _copy = Outline.load(version)
+    return copy
+
+
+def bump() -> None:
+    """Content changed: every process rebuilds its outline on next use.
+
+    Now, for this connection (which already sees the change), and again after the commit, for
+    other processes that may have rebuilt from the old rows in between.
+    """
+
+    def move_on():
+        global _copy
+        _copy = None
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+    move_on()
+    transaction.on_commit(move_on)
