@@ -2,10 +2,10 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from prodep.journal.models import Reflection
+from prodep.journal.services import journal_url
 
 from . import services
 from .forms import AcceptInvitationForm, AssignmentForm, InvitationForm, TherapistApplicationForm
@@ -233,4 +233,4 @@ def share(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, "Sharing updated." if link_ids else "This answer is private.")
-    return redirect(f"{reverse('journal:index')}#answer-{reflection.pk}")
+    return redirect(journal_url(request.user, reflection))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -121,24 +123,38 @@ _LESSON_BODY = [
 ]
 
 
-def journal_for(user) -> list[JournalGroup]:
-    """Every answer the reader wrote, grouped by module and lesson, in course order.
+JOURNAL_PAGE_SIZE = 20
+COURSE_ORDER = ("prompt__lesson__module__position", "prompt__lesson__position", "prompt__position")
 
-    Each reflection also carries what the page shows for it (its links and a short label), made
-    here once rather than by template tags per entry: a journal can hold a hundred answers.
+
+@dataclass
+class JournalPage:
+    groups: list[JournalGroup]
+    page: Page
+
+    @property
+    def reflections(self) -> list[Reflection]:
+        return [r for group in self.groups for r in group.reflections]
+
+
+def journal_for(user, page_number=1) -> JournalPage:
+    """One page of the reader's answers, grouped by module and lesson, in course order.
+
+    A page holds ``JOURNAL_PAGE_SIZE`` answers: each is decrypted and carries a share form, so a
+    long journal on one page grew slow to build and to read. Each reflection also carries what
+    the page shows for it (its links and a short label), made here once, not per template tag.
     """
     reflections = (
         Reflection.objects.for_owner(user)
         .select_related("prompt__lesson__module")
         .defer(*_LESSON_BODY)
-        .order_by(
-            "prompt__lesson__module__position", "prompt__lesson__position", "prompt__position"
-        )
+        .order_by(*COURSE_ORDER, "pk")
     )
+    page = Paginator(reflections, JOURNAL_PAGE_SIZE).get_page(page_number)
     edit_url, delete_url = url_for_pk("journal:edit"), url_for_pk("journal:delete")
     share_url = url_for_pk("clinic:share")
     groups: list[JournalGroup] = []
-    for reflection in reflections:
+    for reflection in page:
         lesson = reflection.prompt.lesson
         if not groups or groups[-1].lesson.id != lesson.id:
             groups.append(JournalGroup(lesson.module.title, lesson, []))
@@ -147,7 +163,20 @@ def journal_for(user) -> list[JournalGroup]:
         reflection.share_url = share_url(reflection.pk)
         reflection.label = Truncator(reflection.prompt_text).chars(40)
         groups[-1].reflections.append(reflection)
-    return groups
+    return JournalPage(groups, page)
+
+
+def journal_url(user, reflection: Reflection, *, scroll: bool = True) -> str:
+    """The journal page that holds this answer, scrolled to it if ``scroll``."""
+    url = reverse("journal:index")
+    ids = list(
+        Reflection.objects.for_owner(user)
+        .order_by(*COURSE_ORDER, "pk")
+        .values_list("pk", flat=True)
+    )
+    if reflection.pk in ids and (number := ids.index(reflection.pk) // JOURNAL_PAGE_SIZE + 1) > 1:
+        url += f"?page={number}"
+    return f"{url}#answer-{reflection.pk}" if scroll else url
 
 
 def rotate_all(batch_size: int = 500) -> int:

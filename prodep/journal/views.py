@@ -60,13 +60,10 @@ def save_answer(request, prompt_key):
 
 @login_required
 def index(request):
-    groups = services.journal_for(request.user)
-    links, shared = sharing_options(
-        request.user, [r for group in groups for r in group.reflections]
-    )
-    return render(
-        request, "journal/index.html", {"groups": groups, "links": links, "shared": shared}
-    )
+    journal = services.journal_for(request.user, request.GET.get("page"))
+    links, shared = sharing_options(request.user, journal.reflections)
+    context = {"groups": journal.groups, "page": journal.page, "links": links, "shared": shared}
+    return render(request, "journal/index.html", context)
 
 
 @login_required
@@ -84,10 +81,13 @@ def edit(request, pk):
                 form.add_error("text", str(error))
             else:
                 messages.success(request, "Your answer was saved.")
-                return redirect("journal:index")
+                return redirect(services.journal_url(request.user, reflection))
     else:
         form = AnswerForm(initial={"text": reflection.text, "version": reflection.version})
-    return render(request, "journal/edit.html", {"reflection": reflection, "form": form})
+    back = services.journal_url(request.user, reflection)
+    return render(
+        request, "journal/edit.html", {"reflection": reflection, "form": form, "back": back}
+    )
 
 
 @login_required
@@ -96,8 +96,10 @@ def delete(request, pk):
     reflection = get_object_or_404(
         Reflection.objects.for_owner(request.user).select_related("prompt__lesson"), pk=pk
     )
+    back = services.journal_url(request.user, reflection)
     if request.method == "POST":
+        page = services.journal_url(request.user, reflection, scroll=False)
         reflection.delete()
         messages.success(request, "Your answer was deleted.")
-        return redirect("journal:index")
-    return render(request, "journal/delete.html", {"reflection": reflection})
+        return redirect(page)
+    return render(request, "journal/delete.html", {"reflection": reflection, "back": back})
