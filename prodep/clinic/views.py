@@ -101,16 +101,15 @@ def client_page(request, pk, therapist):
     )
     shares = services.shared_reflections(link)
     services.record_client_page_view(link, shares)
-    assignments = services.assignment_statuses(list(services.assignments_for_link(link)))
+    progress = services.client_progress(link.client_id)
+    done = {(lesson.module_id, lesson.id) for m in progress for lesson, _ in m.completions}
+    assignments = services.assignment_statuses(
+        list(services.assignments_for_link(link)), {link.client_id: done}
+    )
     return render(
         request,
         "clinic/client.html",
-        {
-            "link": link,
-            "shares": shares,
-            "assignments": assignments,
-            "progress": services.client_progress(link.client),
-        },
+        {"link": link, "shares": shares, "assignments": assignments, "progress": progress},
     )
 
 

@@ -177,9 +177,9 @@ def test_roster_and_client_page_query_budgets(
         Share.objects.create(reflection=reflection, link=care)
     client.force_login(therapist.user)
     client.get(reverse("clinic:roster"))
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("clinic:roster")).status_code == 200
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(8):
         assert client.get(reverse("clinic:client", args=[links[-1].pk])).status_code == 200
 
 

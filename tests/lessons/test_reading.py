@@ -1,12 +1,15 @@
 """Catalogue, module and lesson pages; progress; the once-only safety note."""
 
+import time
+
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from lessons.models import Lesson, Progress
 from prodep.accounts.models import Profile
-from tests.factories import answer, make_course, make_user, sync
+from tests.factories import answer, lesson_file, make_course, make_user, sync, write
 
 
 @pytest.fixture
@@ -25,8 +28,8 @@ def reader(client, course):
 
 
 # Whole-request budgets, including the session, user and session-tracking queries.
-LESSON_QUERIES = 16  # one fewer since the safety-note check joined the lesson query
-DASHBOARD_QUERIES = 16
+LESSON_QUERIES = 5  # session, user with profiles, lesson, progress, answers; no write
+DASHBOARD_QUERIES = 4  # session, user with profiles, all progress, assignments
 
 
 def lesson_url(n=1):
@@ -160,3 +163,60 @@ def test_dashboard_query_budget(client, content_dir, db, lessons, django_assert_
     client.get(reverse("dashboard"))
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
         assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_re_reading_a_lesson_at_once_writes_nothing_later_moves_last_opened(client, reader):
+    client.get(lesson_url())
+    first = Progress.objects.get(user=reader).last_opened_at
+    client.get(lesson_url())
+    assert Progress.objects.get(user=reader).last_opened_at == first
+    with time_machine.travel(timezone.now() + timezone.timedelta(seconds=11)):
+        client.get(lesson_url())
+    assert Progress.objects.get(user=reader).last_opened_at > first
+
+
+def test_a_new_version_of_a_lesson_is_recorded_at_once(client, reader, course):
+    client.get(lesson_url())
+    path = course / "01-first/01-lesson-1.md"
+    path.write_text(path.read_text() + "\nA sentence added later.\n")
+    sync(course)
+    client.get(lesson_url())
+    new_hash = Lesson.objects.get(slug="lesson-1").content_hash
+    assert Progress.objects.get(user=reader).read_hash == new_hash
+
+
+def test_navigation_follows_a_sync_at_once(client, reader, course):
+    """The cached outline: a new lesson is listed and linked on the very next request."""
+    assert "3 lessons" in client.get(reverse("lessons:catalogue")).content.decode()
+    write(course, "01-first/04-lesson-4.md", lesson_file("Lesson 4", "Text of lesson 4."))
+    sync(course)
+    assert "4 lessons" in client.get(reverse("lessons:catalogue")).content.decode()
+    assert lesson_url(4) in client.get(lesson_url(3)).content.decode()  # "next" on lesson 3
+
+
+def test_a_lesson_saved_outside_a_sync_shows_at_once(client, reader):
+    assert "Lesson 3" in client.get(lesson_url(2)).content.decode()
+    lesson = Lesson.objects.get(slug="lesson-3")
+    lesson.title = "Renamed by an administrator"
+    lesson.save()
+    assert "Renamed by an administrator" in client.get(lesson_url(2)).content.decode()
+
+
+def test_another_process_moving_the_version_or_an_old_copy_rebuilds_the_outline(
+    client, reader, monkeypatch
+):
+    from django.core.cache import cache
+
+    from lessons import outline
+
+    client.get(reverse("lessons:catalogue"))
+    built = outline.current()
+    assert outline.current() is built  # kept while the version holds
+    Lesson.objects.filter(slug="lesson-3").update(title="Changed elsewhere")  # no signal
+    cache.set(outline.VERSION_KEY, "moved-by-another-process")
+    assert "Changed elsewhere" in client.get(lesson_url(2)).content.decode()
+
+    Lesson.objects.filter(slug="lesson-3").update(title="Changed again")
+    later = time.monotonic() + outline.MAX_AGE + 1
+    monkeypatch.setattr(outline.time, "monotonic", lambda: later)
+    assert "Changed again" in client.get(lesson_url(2)).content.decode()
