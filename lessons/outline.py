@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.cache import cache
 from django.db import transaction
@@ -27,7 +28,7 @@ MAX_AGE = 60
 LESSON_BODY = ("html", "toc", "references", "links")  # the bulk of a row, never needed in lists
 
 
-@dataclass(frozen=True)
+@dataclass
 class Outline:
     version: str
     modules: tuple[Module, ...]  # live modules with at least one live lesson, in course order
@@ -45,6 +46,10 @@ class Outline:
         lessons.sort(key=lambda lesson: lesson.module.position)  # stable: keeps lesson order
         used = {lesson.module_id for lesson in lessons}
         return cls(version, tuple(m for m in modules.values() if m.id in used), tuple(lessons))
+
+    @cached_property
+    def lessons_by_id(self) -> dict[int, Lesson]:
+        return {lesson.id: lesson for lesson in self.lessons}
 
     def visible_lessons(self, user) -> list[Lesson]:
         """Published lessons; authors also see drafts (as ``Lesson.objects.visible_to``)."""

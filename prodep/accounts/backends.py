@@ -14,8 +14,11 @@ class _LoadsProfiles:
 
     def get_user(self, user_id):
         users = get_user_model()._default_manager.select_related("profile", "therapist_profile")
-        user = users.filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = users.get(pk=user_id)
+        except users.model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 class ModelBackend(_LoadsProfiles, DjangoModelBackend):

@@ -145,11 +145,12 @@ def test_roster_shows_progress_activity_and_due_dates_sorted_and_filtered(
         user=client_a,
         lesson=Lesson.objects.get(slug="lesson-1"),
         started_at=now,
-        last_opened_at=now,
+        last_opened_at=now - timezone.timedelta(days=3, hours=2),
         completed_at=now,
     )
     client.force_login(therapist.user)
     html = client.get(reverse("clinic:roster")).content.decode()
+    assert "3 days ago" in html and "Not yet" in html  # Sam's last activity; Alex has none
     assert html.index("Alex") < html.index("Sam")
     assert "A module: 1 of 3" in html and "1 past due" in html
     overdue = client.get(reverse("clinic:roster"), {"show": "overdue"}).content.decode()
@@ -202,3 +203,24 @@ def test_update_emails_are_off_by_default_and_neutral_when_on(
         assert mail.to == [therapist.user.email]
     assert "Sam shared a reflection with you." in mailoutbox[0].body
     assert "Sam finished an assignment." in mailoutbox[1].body
+
+
+@pytest.mark.parametrize(
+    "elapsed, text",
+    [
+        (timezone.timedelta(minutes=5), "within the hour"),
+        (timezone.timedelta(hours=1), "1 hour ago"),
+        (timezone.timedelta(hours=23, minutes=59), "23 hours ago"),
+        (timezone.timedelta(days=1), "1 day ago"),
+        (timezone.timedelta(days=13), "13 days ago"),
+        (timezone.timedelta(days=14), "2 weeks ago"),
+        (timezone.timedelta(days=59), "8 weeks ago"),
+        (timezone.timedelta(days=60), "2 months ago"),
+        (timezone.timedelta(seconds=-30), "within the hour"),  # a clock a little ahead
+    ],
+)
+def test_last_activity_reads_coarsely(elapsed, text):
+    from prodep.clinic.services import ago
+
+    now = timezone.now()
+    assert ago(now - elapsed, now) == text
