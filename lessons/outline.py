@@ -2,10 +2,12 @@
 
 Every reading page needs the outline (module cards, a lesson's neighbours, what an assignment
 counts), and it changes only when content is synced. So each process keeps one copy, built
-with two queries, and asks the shared cache on each use whether the content version has moved
+with two queries, and asks the shared cache whether the content version has moved
 on; ``bump()`` moves it when ``sync_content`` writes and when a module or lesson is saved.
-A copy is also rebuilt once it is ``MAX_AGE`` seconds old: a per-process cache (local memory)
-cannot hear another process's bump, and this bounds how long it can lag.
+The shared version is read at most once a second (``CHECK_EVERY``), so a page that asks
+several times costs one cache read. A copy is also rebuilt once it is ``MAX_AGE`` seconds old:
+a per-process cache (local memory) cannot hear another process's bump, and this bounds how
+long it can lag.
 
 The instances are shared by every request of the process: read them, never set attributes on
 them, and never read a deferred body field from them.
@@ -70,18 +72,23 @@ class Outline:
 
 
 _copy: Outline | None = None
+_checked_at = 0.0
+CHECK_EVERY = 1.0  # seconds: a page asks for the outline several times; one cache read will do
 
 
 def current() -> Outline:
     """This process's outline, rebuilt when the content version moved on or it grew old."""
-    global _copy
+    global _copy, _checked_at
+    copy, now = _copy, time.monotonic()
+    if copy is not None and now - _checked_at < CHECK_EVERY and now - copy.built_at < MAX_AGE:
+        return copy
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY)
-    copy = _copy
-    if copy is None or copy.version != version or time.monotonic() - copy.built_at > MAX_AGE:
+    if copy is None or copy.version != version or now - copy.built_at > MAX_AGE:
         copy = _copy = Outline.load(version)
+    _checked_at = now
     return copy
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -239,15 +239,17 @@ def assignment_statuses(
     counts = outline.current().published_counts()
     if done is None:
         done = _completed({a.link.client_id for a in assignments})
+    per_module = {user_id: Counter(m for m, _ in pairs) for user_id, pairs in done.items()}
+    lessons_done = {user_id: {lesson for _, lesson in pairs} for user_id, pairs in done.items()}
     today = timezone.localdate()
     statuses = []
     for a in assignments:
-        completed = done.get(a.link.client_id, set())
+        client_id = a.link.client_id
         if a.module_id:
-            n = sum(1 for module_id, _ in completed if module_id == a.module_id)
+            n = per_module.get(client_id, {}).get(a.module_id, 0)
             statuses.append(AssignmentStatus(a, n, counts.get(a.module_id, 0), today))
         else:
-            n = int(any(lesson_id == a.lesson_id for _, lesson_id in completed))
+            n = int(a.lesson_id in lessons_done.get(client_id, ()))
             statuses.append(AssignmentStatus(a, n, 1, today))
     return statuses
 
@@ -268,10 +270,10 @@ def save_assignment(
     return assignment
 
 
-def assignments_for_link(link: CareLink):
-    return link.assignments.select_related("link", "module", "lesson").defer(
-        *_without_bodies("lesson__")
-    )
+def assignments_for_link(link: CareLink) -> list[Assignment]:
+    assignments = list(link.assignments.all())
+    _attach_targets(assignments, {link.id: link})
+    return assignments
 
 
 def client_assignments(user, completed: set[int] | None = None) -> list[AssignmentStatus]:
@@ -279,11 +281,13 @@ def client_assignments(user, completed: set[int] | None = None) -> list[Assignme
 
     ``completed``: the ids of the lessons the reader finished, if the caller has them.
     """
-    assignments = list(
-        Assignment.objects.filter(link__in=CareLink.objects.for_client(user))
-        .select_related("link__therapist", "module", "lesson__module")
-        .defer(*_without_bodies("lesson__"))
-    )
+    links = {
+        link.id: link for link in CareLink.objects.for_client(user).select_related("therapist")
+    }
+    if not links:  # most readers have no therapist: one query for them
+        return []
+    assignments = list(Assignment.objects.filter(link__in=links))
+    _attach_targets(assignments, links)
     done = None
     if completed is not None:
         lessons = outline.current().lessons_by_id

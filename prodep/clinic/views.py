@@ -104,7 +104,7 @@ def client_page(request, pk, therapist):
     progress = services.client_progress(link.client_id)
     done = {(lesson.module_id, lesson.id) for m in progress for lesson, _ in m.completions}
     assignments = services.assignment_statuses(
-        list(services.assignments_for_link(link)), {link.client_id: done}
+        services.assignments_for_link(link), {link.client_id: done}
     )
     return render(
         request,
