@@ -126,6 +126,7 @@ class LinkResolver:
         self.targets: list[str] = []
         self.broken: list[str] = []
         self.images_without_alt: list[str] = []
+        self.fragment_renderer: markdown.Markdown | None = None  # see _render_fragment
 
     def resolve(self, href: str) -> str | None:
         parts = urlsplit(href)
@@ -358,7 +359,13 @@ def _text(lines: list[tuple[int, str]]) -> str:
 
 
 def _render_fragment(source: str, resolver: LinkResolver) -> str:
-    return sanitize_html(_markdown(resolver, with_toc=False).convert(source))
+    """One block's Markdown. A document's blocks share one converter, reset between them:
+    building a converter (its extensions) cost more than converting a block."""
+    if resolver.fragment_renderer is None:
+        resolver.fragment_renderer = _markdown(resolver, with_toc=False)
+    md = resolver.fragment_renderer
+    md.reset()
+    return sanitize_html(md.convert(source))
 
 
 def _check_blocks(items, path: str) -> list[Problem]:
