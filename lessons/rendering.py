@@ -25,6 +25,7 @@ import html
 import math
 import re
 import secrets
+import threading
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
@@ -126,7 +127,6 @@ class LinkResolver:
         self.targets: list[str] = []
         self.broken: list[str] = []
         self.images_without_alt: list[str] = []
-        self.fragment_renderer: markdown.Markdown | None = None  # see _render_fragment
 
     def resolve(self, href: str) -> str | None:
         parts = urlsplit(href)
@@ -153,9 +153,11 @@ def _normalise(path: PurePosixPath) -> str:
 
 
 class _LinkTreeprocessor(Treeprocessor):
-    def __init__(self, md, resolver: LinkResolver):
-        super().__init__(md)
-        self.resolver = resolver
+    """Rewrites links through ``md.resolver``, the document being converted."""
+
+    @property
+    def resolver(self) -> LinkResolver:
+        return self.md.resolver
 
     def run(self, root):
         for element in root.iter():
@@ -168,29 +170,32 @@ class _LinkTreeprocessor(Treeprocessor):
 
 
 class _LinkExtension(Extension):
-    def __init__(self, resolver: LinkResolver):
-        super().__init__()
-        self.resolver = resolver
-
     def extendMarkdown(self, md):
-        md.treeprocessors.register(_LinkTreeprocessor(md, self.resolver), "prodep_links", 1)
+        md.treeprocessors.register(_LinkTreeprocessor(md), "prodep_links", 1)
+
+
+_converters = threading.local()
 
 
 def _markdown(resolver: LinkResolver, with_toc: bool) -> markdown.Markdown:
-    extensions = [
-        "tables",
-        "attr_list",
-        "footnotes",
-        "sane_lists",
-        "def_list",
-        "abbr",
-        _LinkExtension(resolver),
-    ]
-    configs = {"tables": {"use_align_attribute": True}}
-    if with_toc:
-        extensions.append("toc")
-        configs["toc"] = {"toc_depth": "2-3"}
-    return markdown.Markdown(extensions=extensions, extension_configs=configs, output_format="html")
+    """A reset converter for this document. Building one (its extensions) costs more than
+    converting a lesson, so each thread keeps one with and one without a table of contents."""
+    name = "toc" if with_toc else "plain"
+    md = getattr(_converters, name, None)
+    if md is None:
+        extensions = ["tables", "attr_list", "footnotes", "sane_lists", "def_list", "abbr"]
+        extensions.append(_LinkExtension())
+        configs = {"tables": {"use_align_attribute": True}}
+        if with_toc:
+            extensions.append("toc")
+            configs["toc"] = {"toc_depth": "2-3"}
+        md = markdown.Markdown(
+            extensions=extensions, extension_configs=configs, output_format="html"
+        )
+        setattr(_converters, name, md)
+    md.reset()
+    md.resolver = resolver
+    return md
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict, str, int, list[Problem]]:
@@ -359,13 +364,7 @@ def _text(lines: list[tuple[int, str]]) -> str:
 
 
 def _render_fragment(source: str, resolver: LinkResolver) -> str:
-    """One block's Markdown. A document's blocks share one converter, reset between them:
-    building a converter (its extensions) cost more than converting a block."""
-    if resolver.fragment_renderer is None:
-        resolver.fragment_renderer = _markdown(resolver, with_toc=False)
-    md = resolver.fragment_renderer
-    md.reset()
-    return sanitize_html(md.convert(source))
+    return sanitize_html(_markdown(resolver, with_toc=False).convert(source))
 
 
 def _check_blocks(items, path: str) -> list[Problem]:
