@@ -92,8 +92,9 @@ class UserSessionActivityMiddleware:
 class SessionLifetimeMiddleware:
     """End a session a fixed time after sign-in, however active it is.
 
-    The idle timeout (``SESSION_COOKIE_AGE`` with a save on every request) ends quiet sessions;
-    this ends long ones, so a device left signed in does not stay signed in for days.
+    The idle timeout (``SESSION_COOKIE_AGE``, kept moving by ``SessionRefreshMiddleware``) ends
+    quiet sessions; this ends long ones, so a device left signed in does not stay signed in for
+    days.
     """
 
     def __init__(self, get_response):
