@@ -218,7 +218,7 @@ def _attach_targets(assignments: list[Assignment], links: dict[int, CareLink]) -
 
 
 def ago(when: datetime, now: datetime) -> str:
-    """ "3 days ago": coarse on purpose, and cheaper than ``timesince`` on a 50-row page."""
+    """Last activity as "3 days ago": coarse on purpose, and cheaper than ``timesince``."""
     seconds = max(0, (now - when).total_seconds())
     for unit, size in (("month", 30 * 86400), ("week", 7 * 86400), ("day", 86400), ("hour", 3600)):
         if seconds >= (2 * size if unit in ("month", "week") else size):
