@@ -96,10 +96,10 @@ def delete(request, pk):
     reflection = get_object_or_404(
         Reflection.objects.for_owner(request.user).select_related("prompt__lesson"), pk=pk
     )
-    back = services.journal_url(request.user, reflection)
     if request.method == "POST":
         page = services.journal_url(request.user, reflection, scroll=False)
         reflection.delete()
         messages.success(request, "Your answer was deleted.")
         return redirect(page)
+    back = services.journal_url(request.user, reflection)
     return render(request, "journal/delete.html", {"reflection": reflection, "back": back})
