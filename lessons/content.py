@@ -13,7 +13,11 @@ Layout::
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -252,6 +256,43 @@ def render_file(tree: Tree, f: ContentFile) -> Rendered:
     )
 
 
+PARALLEL_FROM = 200  # files: below this, starting worker processes costs more than it saves
+
+
+def render_files(tree: Tree, files: list[ContentFile]) -> dict[str, Rendered]:
+    """Render files by path, on every core when there are many (a cold sync of a big course).
+
+    Rendering is pure Python (Markdown, then bleach), so only processes help. They are spawned,
+    not forked, so a threaded process (the development server's auto-sync) may call this too.
+    """
+    cores = os.cpu_count() or 1
+    if cores < 2 or len(files) < PARALLEL_FROM:
+        return {f.path: render_file(tree, f) for f in files}
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(cores, 4),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_renderer,
+            initargs=(tree.url_for_path(), tree.vocabulary),
+        ) as pool:
+            results = pool.map(_render, [(f.text, f.path) for f in files], chunksize=16)
+            return {f.path: result for f, result in zip(files, results, strict=True)}
+    except (OSError, BrokenProcessPool):  # no processes to be had here: do it in this one
+        return {f.path: render_file(tree, f) for f in files}
+
+
+_renderer_context: dict = {}
+
+
+def _start_renderer(url_for_path: dict[str, str], vocabulary: Vocabulary) -> None:
+    _renderer_context.update(url_for_path=url_for_path, vocabulary=vocabulary)
+
+
+def _render(job: tuple[str, str]) -> Rendered:
+    text, path = job
+    return render_document(text, path, **_renderer_context)
+
+
 def duplicate_prompt_problems(prompt_owners: list[tuple[str, str, int]]) -> list[Problem]:
     """``prompt_owners`` holds (prompt key, file path, line); ids must be unique course-wide."""
     problems = []
@@ -274,7 +315,7 @@ def duplicate_prompt_problems(prompt_owners: list[tuple[str, str, int]]) -> list
 def check_tree(root: Path) -> tuple[Tree, dict[str, Rendered], list[Problem]]:
     """Render every file without touching the database and return all problems."""
     tree = scan(root)
-    rendered = {f.path: render_file(tree, f) for f in tree.files}
+    rendered = render_files(tree, tree.files)
     problems = list(tree.problems)
     owners = []
     for f in tree.files:

@@ -15,7 +15,7 @@ from .content import (
     Tree,
     check_tree,
     duplicate_prompt_problems,
-    render_file,
+    render_files,
     scan,
 )
 from .models import Lesson, Module, Page, Prompt, Status
@@ -67,7 +67,7 @@ def sync_content(root: Path | None = None, *, check_only: bool = False) -> SyncR
 
     known = _known_files()
     changed = [f for f in tree.files if known.get(f.path) != f.digest]
-    rendered: dict[str, Rendered] = {f.path: render_file(tree, f) for f in changed}
+    rendered: dict[str, Rendered] = render_files(tree, changed)
     for result in rendered.values():
         problems += result.problems
     problems += _cross_file_problems(tree, rendered)
