@@ -83,6 +83,14 @@ class Lesson(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("lessons:lesson", args=[self.module.slug, self.slug])
 
+    @staticmethod
+    def body_fields(prefix: str = "") -> list[str]:
+        """The rendered body and its JSON: the bulk of a row, and never shown in a list.
+
+        Defer them wherever lessons are listed or ride along with ``select_related``.
+        """
+        return [f"{prefix}{name}" for name in ("html", "toc", "references", "links")]
+
     @property
     def is_draft(self) -> bool:
         return self.status == Status.DRAFT

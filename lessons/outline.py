@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -27,7 +28,6 @@ from .models import Lesson, Module, Status
 
 VERSION_KEY = "lessons:outline-version"
 MAX_AGE = 60
-LESSON_BODY = ("html", "toc", "references", "links")  # the bulk of a row, never needed in lists
 
 
 @dataclass
@@ -41,7 +41,9 @@ class Outline:
     def load(cls, version: str) -> Outline:
         modules = {m.id: m for m in Module.objects.live().defer("intro_html").order_by("position")}
         lessons = []
-        rows = Lesson.objects.filter(is_live=True, module_id__in=modules).defer(*LESSON_BODY)
+        rows = Lesson.objects.filter(is_live=True, module_id__in=modules).defer(
+            *Lesson.body_fields()
+        )
         for lesson in rows.order_by("position", "slug"):
             lesson.module = modules[lesson.module_id]
             lessons.append(lesson)
@@ -49,26 +51,30 @@ class Outline:
         used = {lesson.module_id for lesson in lessons}
         return cls(version, tuple(m for m in modules.values() if m.id in used), tuple(lessons))
 
+    # Derived once per copy, not per request.
     @cached_property
     def lessons_by_id(self) -> dict[int, Lesson]:
         return {lesson.id: lesson for lesson in self.lessons}
 
-    def visible_lessons(self, user) -> list[Lesson]:
+    @cached_property
+    def modules_by_id(self) -> dict[int, Module]:
+        return {module.id: module for module in self.modules}
+
+    @cached_property
+    def published(self) -> tuple[Lesson, ...]:
+        return tuple(lesson for lesson in self.lessons if lesson.status == Status.PUBLISHED)
+
+    @cached_property
+    def published_counts(self) -> dict[int, int]:
+        """Published lessons per module: what completing a module takes."""
+        return dict(Counter(lesson.module_id for lesson in self.published))
+
+    def visible_lessons(self, user) -> tuple[Lesson, ...]:
         """Published lessons; authors also see drafts (as ``Lesson.objects.visible_to``)."""
-        if getattr(user, "is_author", False):
-            return list(self.lessons)
-        return [lesson for lesson in self.lessons if lesson.status == Status.PUBLISHED]
+        return self.lessons if getattr(user, "is_author", False) else self.published
 
     def lessons_in(self, module_id: int, user) -> list[Lesson]:
         return [lesson for lesson in self.visible_lessons(user) if lesson.module_id == module_id]
-
-    def published_counts(self) -> dict[int, int]:
-        """Published lessons per module: what completing a module takes."""
-        counts: dict[int, int] = {}
-        for lesson in self.lessons:
-            if lesson.status == Status.PUBLISHED:
-                counts[lesson.module_id] = counts.get(lesson.module_id, 0) + 1
-        return counts
 
 
 _copy: Outline | None = None

@@ -26,17 +26,6 @@ from .models import AccessLog, Assignment, CareLink, Invitation, Share, Therapis
 DUE_SOON_DAYS = 3
 
 
-def _without_bodies(*lessons: str) -> list[str]:
-    """Lesson fields that lists never show, to defer: the rendered body and its JSON.
-
-    ``select_related`` would otherwise load and decode every related lesson's HTML, table of
-    contents, references and links (the largest columns in the database) for each row.
-    """
-    return [
-        f"{prefix}{name}" for prefix in lessons for name in ("html", "toc", "references", "links")
-    ]
-
-
 class ClinicError(ValueError):
     """A request that cannot be carried out; the message is safe to show."""
 
@@ -159,7 +148,7 @@ def notify_assignment_completed(user, lesson: Lesson) -> None:
         Assignment.objects.filter(link__in=CareLink.objects.for_client(user))
         .filter(Q(lesson=lesson) | Q(module_id=lesson.module_id))
         .select_related("link__therapist__user", "module", "lesson")
-        .defer(*_without_bodies("lesson__"))
+        .defer(*Lesson.body_fields("lesson__"))
     )
     for status in assignment_statuses(assignments):
         if status.complete:
@@ -191,16 +180,14 @@ class AssignmentStatus:
         return bool(due and not self.complete and today <= due <= today + timedelta(DUE_SOON_DAYS))
 
 
-def _completed(user_ids) -> dict[int, set[tuple[int, int]]]:
-    """For each user, the (module id, lesson id) pairs of live lessons they have completed."""
-    lessons = outline.current().lessons_by_id
-    done: dict[int, set[tuple[int, int]]] = defaultdict(set)
+def _completed(user_ids) -> dict[int, set[int]]:
+    """For each user, the ids of the lessons they have completed."""
+    done: dict[int, set[int]] = defaultdict(set)
     rows = Progress.objects.filter(user_id__in=user_ids, completed_at__isnull=False).values_list(
         "user_id", "lesson_id"
     )
     for user_id, lesson_id in rows:
-        if lesson := lessons.get(lesson_id):
-            done[user_id].add((lesson.module_id, lesson_id))
+        done[user_id].add(lesson_id)
     return done
 
 
@@ -208,10 +195,9 @@ def _attach_targets(assignments: list[Assignment], links: dict[int, CareLink]) -
     """Give each assignment its link and its module or lesson without a join: the outline has
     every live one (a target no longer live is loaded on use, as before)."""
     course = outline.current()
-    modules = {module.id: module for module in course.modules}
     for assignment in assignments:
         assignment.link = links[assignment.link_id]
-        if module := modules.get(assignment.module_id):
+        if module := course.modules_by_id.get(assignment.module_id):
             assignment.module = module
         if lesson := course.lessons_by_id.get(assignment.lesson_id):
             assignment.lesson = lesson
@@ -228,19 +214,25 @@ def ago(when: datetime, now: datetime) -> str:
 
 
 def assignment_statuses(
-    assignments: list[Assignment], done: dict[int, set[tuple[int, int]]] | None = None
+    assignments: list[Assignment], done: dict[int, set[int]] | None = None
 ) -> list[AssignmentStatus]:
     """Progress on each assignment, in one query whatever the number of assignments.
 
-    ``done`` is what ``_completed`` returns, for a caller that has the clients' progress already.
+    ``done``: each client's completed lesson ids (as ``_completed``), if the caller has them.
     """
     if not assignments:  # most readers have no therapist: no query for them
         return []
-    counts = outline.current().published_counts()
+    course = outline.current()
     if done is None:
         done = _completed({a.link.client_id for a in assignments})
-    per_module = {user_id: Counter(m for m, _ in pairs) for user_id, pairs in done.items()}
-    lessons_done = {user_id: {lesson for _, lesson in pairs} for user_id, pairs in done.items()}
+    lessons_done = {  # live lessons only, as the totals
+        user_id: {i for i in ids if i in course.lessons_by_id} for user_id, ids in done.items()
+    }
+    per_module = {
+        user_id: Counter(course.lessons_by_id[i].module_id for i in ids)
+        for user_id, ids in lessons_done.items()
+    }
+    counts = course.published_counts
     today = timezone.localdate()
     statuses = []
     for a in assignments:
@@ -288,13 +280,7 @@ def client_assignments(user, completed: set[int] | None = None) -> list[Assignme
         return []
     assignments = list(Assignment.objects.filter(link__in=links))
     _attach_targets(assignments, links)
-    done = None
-    if completed is not None:
-        lessons = outline.current().lessons_by_id
-        done = {
-            user.id: {(lessons[i].module_id, i) for i in completed if i in lessons},
-        }
-    return assignment_statuses(assignments, done)
+    return assignment_statuses(assignments, None if completed is None else {user.id: completed})
 
 
 # Roster and client page -----------------------------------------------------------------------
@@ -371,10 +357,7 @@ class ModuleProgress:
 def client_progress(client_id: int) -> list[ModuleProgress]:
     """Per module: how many lessons are read, and when each was completed. One query."""
     course = outline.current()
-    modules, counts = course.modules, course.published_counts()
-    published = {
-        lesson.id: lesson for lesson in course.lessons if lesson.status == Status.PUBLISHED
-    }
+    counts = course.published_counts
     by_module: dict[int, list] = defaultdict(list)
     rows = (
         Progress.objects.filter(user_id=client_id, completed_at__isnull=False)
@@ -382,10 +365,13 @@ def client_progress(client_id: int) -> list[ModuleProgress]:
         .values_list("lesson_id", "completed_at")
     )
     for lesson_id, completed_at in rows:
-        if lesson := published.get(lesson_id):
+        lesson = course.lessons_by_id.get(lesson_id)
+        if lesson and lesson.status == Status.PUBLISHED:
             by_module[lesson.module_id].append((lesson, completed_at))
     return [
-        ModuleProgress(m, counts.get(m.id, 0), by_module[m.id]) for m in modules if counts.get(m.id)
+        ModuleProgress(m, counts.get(m.id, 0), by_module[m.id])
+        for m in course.modules
+        if counts.get(m.id)
     ]
 
 
@@ -393,7 +379,7 @@ def shared_reflections(link: CareLink) -> list[Share]:
     return list(
         Share.objects.filter(link=link)
         .select_related("reflection__prompt__lesson")
-        .defer(*_without_bodies("reflection__prompt__lesson__"), "reflection__prompt__html")
+        .defer(*Lesson.body_fields("reflection__prompt__lesson__"), "reflection__prompt__html")
         .order_by("-shared_at")
     )
 

@@ -102,7 +102,7 @@ def client_page(request, pk, therapist):
     shares = services.shared_reflections(link)
     services.record_client_page_view(link, shares)
     progress = services.client_progress(link.client_id)
-    done = {(lesson.module_id, lesson.id) for m in progress for lesson, _ in m.completions}
+    done = {lesson.id for m in progress for lesson, _ in m.completions}
     assignments = services.assignment_statuses(
         services.assignments_for_link(link), {link.client_id: done}
     )

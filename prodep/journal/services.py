@@ -115,10 +115,7 @@ class JournalGroup:
 # copies of a lesson's HTML and JSON, loaded and decoded for a page that shows only titles.
 _LESSON_BODY = [
     "prompt__html",
-    "prompt__lesson__html",
-    "prompt__lesson__toc",
-    "prompt__lesson__references",
-    "prompt__lesson__links",
+    *Lesson.body_fields("prompt__lesson__"),
     "prompt__lesson__module__intro_html",
 ]
 
