@@ -144,18 +144,8 @@ def set_completed(user, lesson: Lesson, completed: bool) -> Progress:
     return progress
 
 
-def lesson_neighbours(user, lesson: Lesson) -> tuple[list[Lesson], Lesson | None, Lesson | None]:
-    siblings = outline.current().lessons_in(lesson.module_id, user)
-    index = next((i for i, s in enumerate(siblings) if s.id == lesson.id), 0)
-    previous = siblings[index - 1] if index > 0 else None
-    following = siblings[index + 1] if index + 1 < len(siblings) else None
-    return siblings, previous, following
-
-
-def continue_lesson(user, progress: dict[int, Progress] | None = None) -> Lesson | None:
+def continue_lesson(user, progress: dict[int, Progress]) -> Lesson | None:
     """The most recently opened lesson the reader has not finished."""
-    if progress is None:
-        progress = _progress_by_lesson(user)
     unfinished = [
         (row.last_opened_at, lesson)
         for lesson in outline.current().visible_lessons(user)
@@ -164,9 +154,7 @@ def continue_lesson(user, progress: dict[int, Progress] | None = None) -> Lesson
     return max(unfinished, key=lambda pair: pair[0])[1] if unfinished else None
 
 
-def first_unread_lesson(user, progress: dict[int, Progress] | None = None) -> Lesson | None:
-    if progress is None:
-        progress = _progress_by_lesson(user)
+def first_unread_lesson(user, progress: dict[int, Progress]) -> Lesson | None:
     for lesson in outline.current().visible_lessons(user):
         row = progress.get(lesson.id)
         if not (row and row.completed_at):
@@ -190,15 +178,15 @@ def dashboard_context(user) -> dict:
 
 
 def lesson_context(user, lesson: Lesson) -> dict:
-    progress = mark_opened(user, lesson)
-    siblings, previous, following = lesson_neighbours(user, lesson)
+    siblings = outline.current().lessons_in(lesson.module_id, user)
+    index = next((i for i, s in enumerate(siblings) if s.id == lesson.id), 0)
     return {
         "lesson": lesson,
         "answers": answers_for_lesson(user, lesson),
         "module": lesson.module,
-        "progress": progress,
+        "progress": mark_opened(user, lesson),
         "siblings": siblings,
-        "position": next((i for i, s in enumerate(siblings, 1) if s.id == lesson.id), 1),
-        "previous": previous,
-        "next": following,
+        "position": index + 1,
+        "previous": siblings[index - 1] if index > 0 else None,
+        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
     }
