@@ -266,19 +266,19 @@ def render_files(tree: Tree, files: list[ContentFile]) -> dict[str, Rendered]:
     not forked, so a threaded process (the development server's auto-sync) may call this too.
     """
     cores = os.cpu_count() or 1
-    if cores < 2 or len(files) < PARALLEL_FROM:
-        return {f.path: render_file(tree, f) for f in files}
-    try:
-        with ProcessPoolExecutor(
-            max_workers=min(cores, 4),
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_renderer,
-            initargs=(tree.url_for_path(), tree.vocabulary),
-        ) as pool:
-            results = pool.map(_render, [(f.text, f.path) for f in files], chunksize=16)
-            return {f.path: result for f, result in zip(files, results, strict=True)}
-    except (OSError, BrokenProcessPool):  # no processes to be had here: do it in this one
-        return {f.path: render_file(tree, f) for f in files}
+    if cores > 1 and len(files) >= PARALLEL_FROM:
+        try:
+            with ProcessPoolExecutor(
+                max_workers=min(cores, 4),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_renderer,
+                initargs=(tree.url_for_path(), tree.vocabulary),
+            ) as pool:
+                results = pool.map(_render, [(f.text, f.path) for f in files], chunksize=16)
+                return {f.path: result for f, result in zip(files, results, strict=True)}
+        except (OSError, BrokenProcessPool):
+            pass  # no processes to be had here: render in this one
+    return {f.path: render_file(tree, f) for f in files}
 
 
 _renderer_context: dict = {}

@@ -99,16 +99,17 @@ def current() -> Outline:
 
 
 def bump() -> None:
-    """Content changed: every process rebuilds its outline on next use.
+    """Content changed: rebuild the outline on next use.
 
-    Now, for this connection (which already sees the change), and again after the commit, for
-    other processes that may have rebuilt from the old rows in between.
+    This process at once (its connection sees the change even inside the transaction), and
+    every process, this one included, once the change is committed.
     """
+    global _copy
+    _copy = None
+    transaction.on_commit(_move_on)
 
-    def move_on():
-        global _copy
-        _copy = None
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
-    move_on()
-    transaction.on_commit(move_on)
+def _move_on() -> None:
+    global _copy
+    _copy = None
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)

@@ -221,3 +221,18 @@ def test_another_process_moving_the_version_or_an_old_copy_rebuilds_the_outline(
     later = time.monotonic() + outline.MAX_AGE + 1
     monkeypatch.setattr(outline.time, "monotonic", lambda: later)
     assert "Changed again" in client.get(lesson_url(2)).content.decode()
+
+
+def test_a_committed_sync_tells_other_processes_through_the_shared_cache(
+    client, reader, course, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from lessons import outline
+
+    client.get(reverse("lessons:catalogue"))
+    before = cache.get(outline.VERSION_KEY)
+    write(course, "01-first/04-lesson-4.md", lesson_file("Lesson 4", "Text of lesson 4."))
+    with django_capture_on_commit_callbacks(execute=True):
+        sync(course)
+    assert cache.get(outline.VERSION_KEY) not in (None, before)
