@@ -24,7 +24,14 @@ from pathlib import Path
 import yaml
 from django.urls import reverse
 
-from .rendering import RENDERER_VERSION, Problem, Rendered, Vocabulary, render_document
+from .rendering import (
+    RENDERER_VERSION,
+    Problem,
+    Rendered,
+    Vocabulary,
+    declared_former_slugs,
+    render_document,
+)
 
 MODULE_FILE = "_module.md"
 LANGUAGE_FILE = "_language.yml"
@@ -171,6 +178,7 @@ def scan(root: Path) -> Tree:
         elif entry.is_dir():
             files += _scan_module(entry, vocabulary, problems)
     _check_duplicates(files, problems)
+    _check_former_slugs(files, problems)
     return Tree(root, files, vocabulary, problems)
 
 
@@ -248,6 +256,47 @@ def _check_duplicates(files: list[ContentFile], problems: list[Problem]) -> None
                 )
             else:
                 seen[f.slug] = f.path
+
+
+def _check_former_slugs(files: list[ContentFile], problems: list[Problem]) -> None:
+    """A former slug redirects to one lesson, so it is unique across the course, and it is
+    never a lesson's current slug (that address belongs to the live lesson)."""
+    live = {f.slug: f.path for f in files if f.kind == "lesson"}
+    declared: dict[str, tuple[str, int]] = {}
+    for f in files:
+        for slug, line in declared_former_slugs(f.text):
+            if f.kind != "lesson":
+                problems.append(
+                    Problem(
+                        f.path,
+                        line,
+                        "only lessons can have former slugs",
+                        "Remove 'former_slugs' from this file.",
+                    )
+                )
+            elif slug in live:
+                problems.append(
+                    Problem(
+                        f.path,
+                        line,
+                        f"former slug '{slug}' is the slug of a live lesson",
+                        f"{live[slug]} uses it; an address cannot both show a lesson and "
+                        "redirect, so remove it from 'former_slugs' or rename that file.",
+                    )
+                )
+            elif slug in declared and declared[slug][0] != f.path:
+                first_path, first_line = declared[slug]
+                problems.append(
+                    Problem(
+                        f.path,
+                        line,
+                        f"former slug '{slug}' is declared twice",
+                        f"{first_path}:{first_line} declares it too; an old address can "
+                        "redirect to one lesson only, so keep it in one file.",
+                    )
+                )
+            else:
+                declared.setdefault(slug, (f.path, line))
 
 
 def render_file(tree: Tree, f: ContentFile) -> Rendered:

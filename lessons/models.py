@@ -50,6 +50,10 @@ class LessonQuerySet(models.QuerySet):
             return lessons
         return lessons.filter(status=Status.PUBLISHED)
 
+    def formerly(self, slug: str):
+        """The lesson that used to have this slug (its file declares it in ``former_slugs``)."""
+        return self.filter(redirects__old_slug=slug)
+
 
 class Lesson(models.Model):
     """One Markdown file. Its slug is unique across the course, so it survives a move."""
@@ -99,6 +103,23 @@ class Lesson(models.Model):
     def show_toc(self) -> bool:
         """A table of contents helps only in longer lessons with several sections."""
         return len(self.toc) >= 3 and self.word_count >= 600
+
+
+class LessonRedirect(models.Model):
+    """A slug a lesson used to have. Its old address answers with a permanent redirect.
+
+    Written by ``sync_content`` from the lesson's ``former_slugs`` front matter, so bookmarks
+    and links to a renamed lesson keep working.
+    """
+
+    old_slug = models.SlugField(max_length=120, unique=True)
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="redirects")
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.lesson.slug}"
 
 
 class Prompt(models.Model):

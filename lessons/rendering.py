@@ -44,6 +44,7 @@ BLOCK_TYPES = {"contrast", "reflection", *CALLOUT_TYPES}
 CONTRAST_SIDES = ("codependence", "prodependence")
 SIDE_LABELS = {"codependence": "The codependence lens", "prodependence": "The prodependence lens"}
 PROMPT_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_RE = PROMPT_ID_RE  # lesson slugs and former slugs: lowercase words joined by hyphens
 ANSWER_SLOT_RE = re.compile(r"<!--prodep:answer:([a-z0-9-]+)-->")
 _BLOCK_OPEN_RE = re.compile(r"^:::\s*([A-Za-z][\w-]*)\s*(.*?)\s*$")
 _SIDE_RE = re.compile(r"^::\s+([A-Za-z][\w-]*)\s*$")
@@ -250,12 +251,115 @@ def validate_meta(meta: dict, path: str) -> list[Problem]:
         problems.append(
             Problem(path, 2, "'references' must be a list of strings", "Use '- \"...\"' lines.")
         )
-    known = {"title", "summary", "status", "minutes", "references"}
+    known = {"title", "summary", "status", "minutes", "references", "former_slugs"}
     for key in sorted(set(meta) - known):
         problems.append(
             Problem(path, 2, f"unknown front matter field '{key}'", "Remove or rename it.")
         )
     return problems
+
+
+def front_matter_line(text: str, key: str, value: str = "") -> int:
+    """The file line of ``key:`` in the front matter (or of ``value`` at or after it)."""
+    lines = text.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), len(lines))
+    start = next((i for i in range(1, end) if lines[i].startswith(f"{key}:")), None)
+    if start is None:
+        return 2
+    if value:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(value)}(?![\w-])")
+        for i in range(start, end):
+            if pattern.search(lines[i]):
+                return i + 1
+    return start + 1
+
+
+def _check_former_slugs(meta: dict, text: str, path: str) -> list[Problem]:
+    """``former_slugs`` is a list of slugs this lesson used to have (course-wide checks: scan)."""
+    if "former_slugs" not in meta:
+        return []
+    former = meta["former_slugs"]
+    hint = "Write 'former_slugs: [old-slug]': the old file name without its number and .md."
+    if not isinstance(former, list) or not all(isinstance(s, str) for s in former):
+        line = front_matter_line(text, "former_slugs")
+        return [Problem(path, line, "'former_slugs' must be a list of slugs", hint)]
+    return [
+        Problem(
+            path,
+            front_matter_line(text, "former_slugs", slug),
+            f"former slug '{slug}' is not a valid slug",
+            hint,
+        )
+        for slug in former
+        if not SLUG_RE.match(slug)
+    ]
+
+
+def declared_former_slugs(text: str) -> list[tuple[str, int]]:
+    """(slug, line) for each valid former slug a file declares; cheap when it declares none."""
+    if "former_slugs:" not in text:
+        return []
+    meta, _, _, problems = split_front_matter(text, "")
+    former = meta.get("former_slugs")
+    if problems or not isinstance(former, list):
+        return []
+    return [
+        (slug, front_matter_line(text, "former_slugs", slug))
+        for slug in former
+        if isinstance(slug, str) and SLUG_RE.match(slug)
+    ]
+
+
+# Mentions that need the abuse caveat in the same file, and the pages that carry it.
+COUPLES_THERAPY_RE = re.compile(
+    r"\b(?:couples?(?:'s|’s|s'|s’)?|marriage)\s+"
+    r"(?:therapy|therapists?|counsell?ing|counsell?ors?)\b",
+    re.IGNORECASE,
+)
+ABUSE_CAVEAT_SLUGS = ("when-you-are-afraid-of-your-partner", "crisis")
+
+
+def _slug_of(path: str) -> str:
+    return re.sub(r"^\d+-", "", PurePosixPath(path).stem)
+
+
+def _check_couples_therapy_caveat(items, links: list[str], path: str) -> list[Problem]:
+    """Couples therapy is usually not advised where there is abuse or fear of the partner, so a
+    file that mentions it must also link the lesson on being afraid of a partner (or the crisis
+    page). A warning, with the line of the first mention."""
+    if _slug_of(path) in ABUSE_CAVEAT_SLUGS or any(
+        _slug_of(target) in ABUSE_CAVEAT_SLUGS for target in links
+    ):
+        return []
+    for number, text in _all_lines(items):
+        match = COUPLES_THERAPY_RE.search(text)
+        if match:
+            return [
+                Problem(
+                    path,
+                    number,
+                    f"'{match.group(0)}' is mentioned without the abuse caveat",
+                    "Add, beside it or in a safety callout, that couples therapy is usually "
+                    "not advised where there is abuse or fear of the partner, and link "
+                    "../02-the-first-weeks/05-when-you-are-afraid-of-your-partner.md.",
+                    level="warning",
+                )
+            ]
+    return []
+
+
+def _all_lines(items) -> list[tuple[int, str]]:
+    """Every body line with its file line number, inside blocks too, in file order."""
+    lines: list[tuple[int, str]] = []
+    for item in items:
+        if isinstance(item, Block):
+            lines.append((item.line, item.title))
+            lines.extend(item.lines)
+            for side in item.sides.values():
+                lines.extend(side)
+        else:
+            lines.append(item)
+    return sorted(lines)
 
 
 def _destination(items: list, current: Block | None, side: str | None) -> list:
@@ -552,6 +656,7 @@ def render_document(
     if problems:
         return rendered
     rendered.problems += validate_meta(meta, path)
+    rendered.problems += _check_former_slugs(meta, text, path)
     items, block_problems = parse_blocks(body, first_line, path)
     rendered.problems += block_problems
     rendered.problems += _check_blocks(items, path)
@@ -608,6 +713,7 @@ def render_document(
             )
         )
     rendered.links = sorted(set(resolver.targets))
+    rendered.problems += _check_couples_therapy_caveat(items, rendered.links, path)
     rendered.word_count = count_words(page)
     minutes = meta.get("minutes")
     rendered.minutes = (

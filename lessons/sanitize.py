@@ -1,8 +1,10 @@
 """The one place where rendered lesson HTML is cleaned. Swap the library here if needed.
 
 bleach runs with an allow-list: no scripts, styles, frames, forms, SVG or event attributes
-survive; URLs must be http, https, mailto or relative; links to other sites get
-``rel="noopener noreferrer"``.
+survive; URLs must be http, https, mailto, tel, sms or relative; links to other sites get
+``rel="noopener noreferrer"``. ``tel:`` and ``sms:`` let a reader on a phone call or text a
+helpline from the crisis page with one tap; they open the phone's dialler or messages and
+run nothing in the page.
 """
 
 from urllib.parse import urlsplit
@@ -74,7 +76,7 @@ ALLOWED_ATTRIBUTES = {
     "sup": ["class"],
     "span": ["class"],
 }
-ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel", "sms"})
 
 
 class ExternalLinkFilter(Filter):

@@ -18,7 +18,7 @@ from .content import (
     render_files,
     scan,
 )
-from .models import Lesson, Module, Page, Prompt, Status
+from .models import Lesson, LessonRedirect, Module, Page, Prompt, Status
 from .rendering import Problem, Rendered, render_references
 
 
@@ -126,7 +126,25 @@ def _cross_file_problems(tree: Tree, rendered: dict[str, Rendered]) -> list[Prob
     return problems
 
 
+def _rename_lessons(tree: Tree, rendered: dict[str, Rendered]) -> None:
+    """A new slug whose file names a former slug takes over that lesson's row.
+
+    Renaming the row in place keeps everything that hangs off the lesson: readers' progress,
+    therapists' assignments and the prompts. If a row with the new slug already exists, the old
+    row is left as it is (unpublished); its address still redirects to the new lesson.
+    """
+    for f in tree.files:
+        former = rendered[f.path].meta.get("former_slugs") if f.path in rendered else None
+        if f.kind != "lesson" or not former or Lesson.objects.filter(slug=f.slug).exists():
+            continue
+        rows = Lesson.objects.filter(slug__in=former).in_bulk(field_name="slug")
+        old = next((rows[slug] for slug in former if slug in rows), None)
+        if old is not None:
+            Lesson.objects.filter(pk=old.pk).update(slug=f.slug)
+
+
 def _write(tree: Tree, rendered: dict[str, Rendered], report: SyncReport) -> None:
+    _rename_lessons(tree, rendered)
     changed = {f.slug for f in tree.files if f.path in rendered}
     modules = {m.slug: m for m in Module.objects.all()}
     lessons = Lesson.objects.filter(slug__in=changed).in_bulk(field_name="slug")
@@ -219,6 +237,10 @@ def _write_lesson(
             },
         )
     lesson.prompts.filter(is_live=True).exclude(key__in=keys).update(is_live=False)
+    former = result.meta.get("former_slugs", [])
+    lesson.redirects.exclude(old_slug__in=former).delete()
+    for old_slug in former:
+        LessonRedirect.objects.update_or_create(old_slug=old_slug, defaults={"lesson": lesson})
 
 
 def _write_page(f: ContentFile, result: Rendered, page: Page | None, report) -> None:

@@ -34,14 +34,31 @@ def module_detail(request, module_slug):
     return render(request, "lessons/module.html", {"module": module})
 
 
+def _renamed(request, lesson_slug):
+    """A permanent redirect to the lesson that used to have this slug, or 404."""
+    lesson = (
+        Lesson.objects.visible_to(request.user)
+        .formerly(lesson_slug)
+        .select_related("module")
+        .only("slug", "module__slug")
+        .first()
+    )
+    if lesson is None:
+        raise Http404("No such lesson")
+    return redirect(lesson, permanent=True)
+
+
 @login_required
 def lesson_detail(request, module_slug, lesson_slug):
-    lesson = get_object_or_404(
+    lesson = (
         Lesson.objects.visible_to(request.user)
         .select_related("module")
-        .defer("links", "module__intro_html"),  # not shown here; links is a JSON list to decode
-        slug=lesson_slug,
+        .defer("links", "module__intro_html")  # not shown here; links is a JSON list to decode
+        .filter(slug=lesson_slug)
+        .first()
     )
+    if lesson is None:
+        return _renamed(request, lesson_slug)
     if lesson.module.slug != module_slug:
         return redirect(lesson, permanent=True)
     profile = getattr(request.user, "profile", None)  # loaded with the user: no query
@@ -94,10 +111,17 @@ def preview(request, source_path):
 @login_required
 @require_POST
 def complete(request, module_slug, lesson_slug):
-    """Mark a lesson read (completed=1) or not read (completed=0); then back to the lesson."""
-    lesson = get_object_or_404(
-        Lesson.objects.visible_to(request.user).select_related("module"), slug=lesson_slug
+    """Mark a lesson read (completed=1) or not read (completed=0); then back to the lesson.
+
+    A form posted to a renamed lesson's old address changes nothing and goes to the lesson."""
+    lesson = (
+        Lesson.objects.visible_to(request.user)
+        .select_related("module")
+        .filter(slug=lesson_slug)
+        .first()
     )
+    if lesson is None:
+        return _renamed(request, lesson_slug)
     completed = request.POST.get("completed", "1") != "0"
     catalog.set_completed(request.user, lesson, completed)
     if completed:

@@ -142,6 +142,56 @@ def test_blaming_language_on_the_prodependence_side_is_flagged(content_dir):
     assert problem.line == 9
 
 
+@pytest.mark.parametrize(
+    "mention", ["couples therapy", "Couple therapy", "couples counselling", "couples' counseling"]
+)
+def test_couples_therapy_without_the_abuse_caveat_is_a_warning(content_dir, mention):
+    make_course(content_dir)
+    body = f"Some text.\n\nYou might try {mention} later.\n"
+    write(content_dir, "01-first/03-x.md", lesson_file(body=body))
+    [problem] = only(content_dir)
+    assert problem.level == "warning"
+    assert str(problem) == (
+        f"01-first/03-x.md:7: '{mention}' is mentioned without the abuse caveat"
+    )
+    assert "05-when-you-are-afraid-of-your-partner.md" in problem.hint
+
+
+def test_couples_therapy_inside_a_contrast_block_is_seen_too(content_dir):
+    make_course(content_dir)
+    body = (
+        "::: contrast T\n:: codependence\nIt suggests couples therapy.\n"
+        ":: prodependence\nNo.\n:::\n"
+    )
+    write(content_dir, "01-first/03-x.md", lesson_file(body=body))
+    [problem] = only(content_dir)
+    assert problem.line == 7 and problem.level == "warning"
+
+
+@pytest.mark.parametrize(
+    "target", ["02-the-first-weeks/05-when-you-are-afraid-of-your-partner.md", "crisis.md"]
+)
+def test_couples_therapy_beside_a_link_to_the_caveat_is_fine(content_dir, target):
+    make_course(content_dir)
+    write(content_dir, "02-the-first-weeks/_module.md", module_file())
+    write(content_dir, target, lesson_file())
+    body = f"Couples therapy may help later; [not where there is fear](../{target}).\n"
+    write(content_dir, "01-first/03-x.md", lesson_file(body=body))
+    assert problems_for(content_dir) == []
+
+
+def test_the_afraid_lesson_itself_may_name_couples_therapy(content_dir):
+    make_course(content_dir)
+    write(content_dir, "02-the-first-weeks/_module.md", module_file())
+    body = "Couples therapy is usually not advised where there is abuse.\n"
+    write(
+        content_dir,
+        "02-the-first-weeks/05-when-you-are-afraid-of-your-partner.md",
+        lesson_file(body=body),
+    )
+    assert problems_for(content_dir) == []
+
+
 def test_bad_file_name(content_dir):
     make_course(content_dir)
     write(content_dir, "01-first/Notes.md", lesson_file())

@@ -75,6 +75,17 @@ def test_external_links_get_noopener_noreferrer():
     assert 'rel="noopener noreferrer"' in result.html
 
 
+def test_helpline_links_may_call_or_text_and_nothing_else_sneaks_in():
+    body = (
+        "[call 988](tel:988) [text](sms:741741) [x](javascript:alert(1)) "
+        "[y](data:text/html,hi) [z](vbscript:msgbox)"
+    )
+    html = render(body).html
+    assert 'href="tel:988"' in html and 'href="sms:741741"' in html
+    assert "javascript" not in html and "data:" not in html and "vbscript" not in html
+    assert "noopener" not in html  # a call is not a visit to another site
+
+
 def test_word_count_and_minutes_are_computed_unless_given():
     body = "word " * 450
     assert render(body).minutes == 3

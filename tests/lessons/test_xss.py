@@ -49,7 +49,7 @@ class ExecutableFinder(HTMLParser):
                 self.found.append(f"{tag}[{name}]")
             if name in URL_ATTRIBUTES and value is not None:
                 scheme = urlsplit(value.strip().replace("\t", "").replace("\n", "")).scheme
-                if scheme and scheme.lower() not in ("http", "https", "mailto"):
+                if scheme and scheme.lower() not in ("http", "https", "mailto", "tel", "sms"):
                     self.found.append(f"{tag}[{name}={value}]")
 
     handle_startendtag = handle_starttag

@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "module", help="Module folder or slug, e.g. 03-two-lenses or two-lenses"
+            "module", help="Module folder or slug, e.g. 04-two-lenses or two-lenses"
         )
         parser.add_argument("title", help="The lesson's title")
         parser.add_argument("--path", help="Content folder (default: settings.CONTENT_DIR).")
