@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from lessons.content import check_tree
-from lessons.models import Lesson, LessonRedirect, Progress, Prompt
+from lessons.models import Lesson, LessonRedirect, Module, Progress, Prompt
 from lessons.services import sync_content
 from tests.factories import answer, lesson_file, make_course, make_user, module_file, write
 
@@ -158,6 +158,26 @@ def test_a_lesson_moved_and_renamed_at_once_keeps_everything(
     assert_history_kept(reader_with_history, "first-steps")
     response = client.get(url("first", "lesson-1"))
     assert response.status_code == 301 and response.url == url("second", "first-steps")
+
+
+def test_reordering_the_modules_keeps_answers_progress_and_addresses(
+    content_dir, client, reader_with_history
+):
+    """The second edition renumbered its module folders; a module's slug is its identity."""
+    write(content_dir, "02-second/_module.md", module_file("Second"))
+    write(content_dir, "02-second/01-other.md", lesson_file("Other"))
+    sync_content(content_dir)
+    (content_dir / "01-first").rename(content_dir / "03-first")
+    (content_dir / "02-second").rename(content_dir / "01-second")
+    sync_content(content_dir)
+
+    assert_history_kept(reader_with_history, "lesson-1")
+    assert list(Module.objects.order_by("position").values_list("slug", flat=True)) == [
+        "second",
+        "first",
+    ]
+    page = client.get(url("first", "lesson-1"))
+    assert page.status_code == 200 and "Kept through the move" in page.content.decode()
 
 
 def test_mark_as_read_at_an_old_address_redirects_and_changes_nothing(
