@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -42,8 +41,18 @@ def therapist_profile(user) -> TherapistProfile | None:
         return None
 
 
-def has_two_factor(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+def is_approved_therapist(user) -> bool:
+    """No query: the therapist profile is loaded with the user (prodep.accounts.backends)."""
+    profile = therapist_profile(user)
+    return profile is not None and profile.is_approved
+
+
+def home_url(user) -> str:
+    """Where a person's "home" is: an approved therapist's is their client list, everyone
+    else's the reading dashboard."""
+    if is_approved_therapist(user):
+        return reverse("clinic:roster")
+    return reverse("dashboard")
 
 
 def decide_application(profile: TherapistProfile, approve: bool) -> None:

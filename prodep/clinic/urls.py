@@ -8,6 +8,7 @@ urlpatterns = [
     # Therapists
     path("clinic/apply/", views.apply, name="apply"),
     path("clinic/", views.roster, name="roster"),
+    path("clinic/welcome/", views.welcome, name="welcome"),
     path("clinic/invitations/", views.invitations, name="invitations"),
     path("clinic/email-updates/", views.email_updates, name="email_updates"),
     path("clinic/invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke"),

@@ -4,13 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from prodep.accounts.two_factor import has_authenticator
 from prodep.journal.models import Reflection
 from prodep.journal.services import journal_url
 
 from . import services
 from .forms import AcceptInvitationForm, AssignmentForm, InvitationForm, TherapistApplicationForm
 from .models import AccessLog, Assignment, CareLink, Invitation
-from .permissions import therapist_required
+from .permissions import approved_therapist_required, therapist_required
 
 # Therapist side ---------------------------------------------------------------------------------
 
@@ -28,6 +29,14 @@ def apply(request):
         messages.success(request, "Thank you. We will review your application.")
         return redirect("clinic:apply")
     return render(request, "clinic/apply.html", {"form": form})
+
+
+@approved_therapist_required
+def welcome(request, therapist):
+    """Before two-factor set-up: why it is asked, and the way to it. Once set up, the roster."""
+    if has_authenticator(request.user):
+        return redirect("clinic:roster")
+    return render(request, "clinic/welcome.html", {"therapist": therapist})
 
 
 @therapist_required

@@ -18,7 +18,7 @@ def share(client, reflection, *links):
 
 
 def test_nothing_is_shared_by_default(client, therapist, care_link, reflection_a):
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     html = client.get(reverse("clinic:client", args=[care_link.pk])).content.decode()
     assert SECRET not in html
     assert "has not shared any reflections" in html
@@ -30,7 +30,7 @@ def test_sharing_shows_the_reflection_and_stopping_removes_it_next_request(
     owner = client.__class__()
     sign_in(owner, client_a)
     share(owner, reflection_a, care_link)
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     page = reverse("clinic:client", args=[care_link.pk])
     assert SECRET in client.get(page).content.decode()
     share(owner, reflection_a)  # nothing ticked: stop sharing
@@ -42,7 +42,7 @@ def test_every_look_is_logged_for_the_client_without_the_text(
     client, therapist, client_a, care_link, reflection_a
 ):
     Share.objects.create(reflection=reflection_a, link=care_link)
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     client.get(reverse("clinic:client", args=[care_link.pk]))
     whats = sorted(AccessLog.objects.values_list("what", flat=True))
     assert whats == ["client_page", "reflection"]
@@ -76,14 +76,14 @@ def test_either_side_ends_the_link_effective_on_the_next_request(
 ):
     Share.objects.create(reflection=reflection_a, link=care_link)
     viewer = client.__class__()
-    viewer.force_login(therapist.user)
+    sign_in(viewer, therapist.user)
     page = reverse("clinic:client", args=[care_link.pk])
     assert viewer.get(page).status_code == 200
     if side == "client":
         sign_in(client, client_a)
         client.post(reverse("clinic:client_end", args=[care_link.pk]))
     else:
-        client.force_login(therapist.user)
+        sign_in(client, therapist.user)
         client.post(reverse("clinic:therapist_end", args=[care_link.pk]))
     assert viewer.get(page).status_code == 404
     assert "Sam" not in viewer.get(reverse("clinic:roster")).content.decode()
@@ -91,7 +91,7 @@ def test_either_side_ends_the_link_effective_on_the_next_request(
 
 def test_assignment_lifecycle_and_the_clients_dashboard(client, therapist, client_a, care_link):
     module = Module.objects.get(slug="first")
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     response = client.post(
         reverse("clinic:assign", args=[care_link.pk]),
         {"module": module.pk, "note": "Take your time", "due_date": "2026-01-05"},
@@ -119,7 +119,7 @@ def test_assignment_lifecycle_and_the_clients_dashboard(client, therapist, clien
 
 
 def test_assignment_needs_exactly_one_target(client, therapist, care_link):
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     response = client.post(reverse("clinic:assign", args=[care_link.pk]), {"note": "x"})
     assert response.status_code == 200
     assert b"Choose either a module or a single lesson" in response.content
@@ -148,7 +148,7 @@ def test_roster_shows_progress_activity_and_due_dates_sorted_and_filtered(
         last_opened_at=now - timezone.timedelta(days=3, hours=2),
         completed_at=now,
     )
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     html = client.get(reverse("clinic:roster")).content.decode()
     assert "3 days ago" in html and "Not yet" in html  # Sam's last activity; Alex has none
     assert html.index("Alex") < html.index("Sam")
@@ -176,7 +176,7 @@ def test_roster_and_client_page_query_budgets(
         Assignment.objects.create(link=care, lesson=lesson)
         reflection = answer(reader, "p1", f"thought {n}")
         Share.objects.create(reflection=reflection, link=care)
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     client.get(reverse("clinic:roster"))
     with django_assert_max_num_queries(7):
         assert client.get(reverse("clinic:roster")).status_code == 200
@@ -191,7 +191,7 @@ def test_update_emails_are_off_by_default_and_neutral_when_on(
     sign_in(owner, client_a)
     share(owner, reflection_a, care_link)
     assert mailoutbox == []
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     client.post(reverse("clinic:email_updates"), {"email_updates": "on"})
     share(owner, reflection_a)
     share(owner, reflection_a, care_link)

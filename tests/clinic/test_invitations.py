@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from prodep.clinic.models import CareLink, Invitation
 from prodep.clinic.services import create_invitation
-from tests.factories import make_therapist, make_user
+from tests.factories import make_therapist, make_user, sign_in
 
 
 def path_of(url: str) -> str:
@@ -16,7 +16,7 @@ def path_of(url: str) -> str:
 
 
 def test_therapist_creates_a_link_and_only_its_hash_is_stored(client, therapist):
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     response = client.post(reverse("clinic:invitations"), {"email": "", "message": "Hi"})
     html = response.content.decode()
     url = re.search(r'id="invite-url" value="([^"]+)"', html).group(1)
@@ -27,7 +27,7 @@ def test_therapist_creates_a_link_and_only_its_hash_is_stored(client, therapist)
 
 
 def test_emailed_invitation_is_neutral(client, therapist, mailoutbox):
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     client.post(
         reverse("clinic:invitations"),
         {"email": "client@example.com", "message": "About your betrayal trauma work"},
@@ -92,7 +92,7 @@ def test_expired_link_gets_a_clear_page(client, therapist, client_a):
 
 def test_revoked_link_gets_a_clear_page(client, therapist, client_a):
     invitation, url = create_invitation(therapist)
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     client.post(reverse("clinic:revoke", args=[invitation.pk]))
     client.force_login(client_a)
     response = client.get(path_of(url))
@@ -115,7 +115,7 @@ def test_a_client_may_link_to_several_therapists(client, therapist, client_a):
 
 def test_a_therapist_cannot_revoke_another_therapists_invitation(client, therapist):
     invitation, _ = create_invitation(make_therapist("other@example.com"))
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     assert client.post(reverse("clinic:revoke", args=[invitation.pk])).status_code == 404
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
