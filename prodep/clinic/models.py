@@ -55,7 +55,7 @@ def hash_token(token: str) -> str:
 
 class InvitationQuerySet(models.QuerySet):
     def for_therapist(self, therapist: TherapistProfile):
-        return self.filter(therapist=therapist)
+        return self.filter(therapist=therapist).select_related("therapist")
 
 
 class Invitation(models.Model):
@@ -66,6 +66,7 @@ class Invitation(models.Model):
         USED = "used", "Used"
         EXPIRED = "expired", "Expired"
         REVOKED = "revoked", "Revoked"
+        WITHDRAWN = "withdrawn", "No longer available"  # the therapist is no longer approved
 
     therapist = models.ForeignKey(
         TherapistProfile, on_delete=models.CASCADE, related_name="invitations"
@@ -107,6 +108,8 @@ class Invitation(models.Model):
             return self.State.USED
         if self.expires_at <= timezone.now():
             return self.State.EXPIRED
+        if not self.therapist.is_approved:
+            return self.State.WITHDRAWN
         return self.State.OPEN
 
 
@@ -119,6 +122,11 @@ class CareLinkQuerySet(models.QuerySet):
 
     def for_client(self, user):
         return self.active().filter(client=user)
+
+    def shareable_by(self, user):
+        """The client's links a reflection may be shared on: active, with a therapist who is
+        still approved (an account whose approval was withdrawn receives nothing new)."""
+        return self.for_client(user).filter(therapist__status=TherapistProfile.Status.APPROVED)
 
 
 class CareLink(models.Model):

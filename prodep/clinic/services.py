@@ -433,7 +433,7 @@ def set_shares(user, reflection: Reflection, link_ids: set[int]) -> None:
     """Share one reflection with exactly these of the user's active links; unshare the rest."""
     if reflection.user_id != user.id:
         raise ClinicError("That reflection is not yours.")
-    allowed = set(CareLink.objects.for_client(user).values_list("id", flat=True))
+    allowed = set(CareLink.objects.shareable_by(user).values_list("id", flat=True))
     unknown = link_ids - allowed
     if unknown:
         raise ClinicError("You can only share with a therapist you are linked to.")
@@ -451,8 +451,9 @@ def set_shares(user, reflection: Reflection, link_ids: set[int]) -> None:
 
 
 def sharing_options(user, reflections: list[Reflection]) -> tuple[list[CareLink], dict]:
-    """The user's active links, and for each reflection the set of link ids it is shared with."""
-    links = list(CareLink.objects.for_client(user).select_related("therapist"))
+    """The links the user may share on, and for each reflection the set of link ids it is shared
+    with."""
+    links = list(CareLink.objects.shareable_by(user).select_related("therapist"))
     shared: dict[int, set[int]] = defaultdict(set)
     if links:
         for reflection_id, link_id in Share.objects.filter(
