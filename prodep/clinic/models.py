@@ -7,17 +7,18 @@ The privacy promise lives here: a therapist reaches a client only through an act
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from lessons.models import Lesson, Module
 from prodep.journal.models import Reflection
 
 INVITATION_DAYS = 14
+UNDO_DAYS = 7  # how long a therapist may undo ending a link
 
 
 class TherapistProfile(models.Model):
@@ -117,6 +118,22 @@ class CareLinkQuerySet(models.QuerySet):
     def active(self):
         return self.filter(ended_at__isnull=True)
 
+    def ended_by_therapist(self, therapist: TherapistProfile):
+        """Links this therapist ended (only these can they restore)."""
+        return self.filter(therapist=therapist, ended_by=CareLink.EndedBy.THERAPIST)
+
+    def undoable(self):
+        """Ended by the therapist within ``UNDO_DAYS``, and the pair not linked again since: the
+        therapist may still restore these (the roster offers "Undo"), and the client may make
+        the ending final."""
+        cutoff = timezone.now() - timedelta(days=UNDO_DAYS)
+        linked_again = CareLink.objects.active().filter(
+            therapist=OuterRef("therapist"), client=OuterRef("client")
+        )
+        return self.filter(ended_by=CareLink.EndedBy.THERAPIST, ended_at__gt=cutoff).exclude(
+            Exists(linked_again)
+        )
+
     def for_therapist(self, therapist: TherapistProfile):
         return self.active().filter(therapist=therapist)
 
@@ -130,7 +147,16 @@ class CareLinkQuerySet(models.QuerySet):
 
 
 class CareLink(models.Model):
-    """A client's consent to be followed by one therapist. Either side may end it."""
+    """A client's consent to be followed by one therapist. Either side may end it.
+
+    Ending marks the link ended; nothing is deleted, so a therapist who ended it by mistake may
+    restore it within ``UNDO_DAYS``, with its assignments and shares. A link the client ended
+    is theirs to keep ended: the therapist cannot restore it.
+    """
+
+    class EndedBy(models.TextChoices):
+        THERAPIST = "therapist", "The therapist"
+        CLIENT = "client", "The client"
 
     therapist = models.ForeignKey(TherapistProfile, on_delete=models.CASCADE, related_name="links")
     client = models.ForeignKey(
@@ -141,6 +167,8 @@ class CareLink(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Blank while active, and on links ended before this was recorded (never restorable).
+    ended_by = models.CharField(max_length=10, choices=EndedBy.choices, blank=True)
 
     objects = CareLinkQuerySet.as_manager()
 
@@ -151,10 +179,22 @@ class CareLink(models.Model):
                 condition=Q(ended_at__isnull=True),
                 name="one_active_link_per_pair",
             ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=False) | Q(ended_by=""),
+                name="active_link_has_no_ender",
+                violation_error_message="An active link cannot have been ended.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.client_alias} with {self.therapist}"
+
+    @property
+    def undo_until(self) -> datetime | None:
+        """Until when the therapist may still restore this link, if they ended it."""
+        if self.ended_at and self.ended_by == self.EndedBy.THERAPIST:
+            return self.ended_at + timedelta(days=UNDO_DAYS)
+        return None
 
 
 class Assignment(models.Model):
@@ -208,6 +248,20 @@ class AccessLog(models.Model):
     class What(models.TextChoices):
         CLIENT_PAGE = "client_page", "Viewed your progress page"
         REFLECTION = "reflection", "Read a reflection you shared"
+        LINK_ENDED = (
+            "link_ended",
+            (
+                f"Ended the link with you. They see nothing of yours now; for {UNDO_DAYS} days "
+                "they can undo this"
+            ),
+        )
+        LINK_RESTORED = (
+            "link_restored",
+            (
+                "Undid ending the link: they see your progress, assignments and what you shared "
+                "with them again"
+            ),
+        )
 
     therapist = models.ForeignKey(
         TherapistProfile, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -20,7 +20,16 @@ from lessons.models import Lesson, Module, Progress, Status
 from prodep.journal.models import Reflection
 from prodep.urlkit import url_for_pk
 
-from .models import AccessLog, Assignment, CareLink, Invitation, Share, TherapistProfile, hash_token
+from .models import (
+    UNDO_DAYS,
+    AccessLog,
+    Assignment,
+    CareLink,
+    Invitation,
+    Share,
+    TherapistProfile,
+    hash_token,
+)
 
 DUE_SOON_DAYS = 3
 
@@ -126,9 +135,50 @@ def revoke_invitation(invitation: Invitation) -> None:
         invitation.save(update_fields=["revoked_at"])
 
 
-def end_link(link: CareLink) -> None:
-    """Ends access at once: every therapist lookup goes through active links only."""
-    CareLink.objects.filter(pk=link.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+def end_link(link: CareLink, by: str) -> bool:
+    """Ends access at once (every therapist lookup goes through active links only); nothing is
+    deleted. A therapist's ending is written in the client's access log and can be undone for
+    ``UNDO_DAYS``. Returns False if the link had already ended."""
+    with transaction.atomic():
+        ended = CareLink.objects.filter(pk=link.pk, ended_at__isnull=True).update(
+            ended_at=timezone.now(), ended_by=by
+        )
+        if ended and by == CareLink.EndedBy.THERAPIST:
+            log_access(link.therapist, link.client_id, AccessLog.What.LINK_ENDED)
+    return bool(ended)
+
+
+def restore_link(link: CareLink) -> None:
+    """Undo a therapist's ending of a link, with its assignments and shares, within the window.
+
+    Refused when the client has linked with the same therapist again since (a link can be active
+    once per pair), when the window has passed, or when the client ended it.
+    """
+    if link.undo_until is None or link.undo_until <= timezone.now():
+        raise ClinicError(
+            f"It is more than {UNDO_DAYS} days since this link ended, so it cannot be undone. "
+            f"{link.client_alias} can link with you again through a new invitation."
+        )
+    try:
+        with transaction.atomic():
+            restored = CareLink.objects.filter(
+                pk=link.pk, ended_by=CareLink.EndedBy.THERAPIST, ended_at=link.ended_at
+            ).update(ended_at=None, ended_by="")
+            if restored:
+                log_access(link.therapist, link.client_id, AccessLog.What.LINK_RESTORED)
+    except IntegrityError:
+        raise ClinicError(
+            f"{link.client_alias} is linked with you again already, through a new invitation."
+        ) from None
+    if not restored:
+        raise ClinicError("This link has changed since the page was loaded. Nothing changed.")
+
+
+def keep_ended(link: CareLink) -> None:
+    """The client's answer to a therapist ending the link: keep it ended, with no undo."""
+    CareLink.objects.filter(pk=link.pk, ended_by=CareLink.EndedBy.THERAPIST).update(
+        ended_by=CareLink.EndedBy.CLIENT
+    )
 
 
 def notify_therapist(care_link: CareLink, event: str) -> None:
@@ -393,11 +443,11 @@ def shared_reflections(link: CareLink) -> list[Share]:
     )
 
 
-def log_access(therapist: TherapistProfile, client, what: str, prompt_text: str = "") -> None:
+def log_access(therapist: TherapistProfile, client_id: int, what: str, prompt_text: str = ""):
     AccessLog.objects.create(
         therapist=therapist,
         therapist_name=therapist.display_name,
-        client=client,
+        client_id=client_id,
         what=what,
         prompt_text=prompt_text[:300],
     )

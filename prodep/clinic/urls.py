@@ -14,6 +14,7 @@ urlpatterns = [
     path("clinic/invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke"),
     path("clinic/clients/<int:pk>/", views.client_page, name="client"),
     path("clinic/clients/<int:pk>/end/", views.therapist_end_link, name="therapist_end"),
+    path("clinic/clients/<int:pk>/restore/", views.restore_link, name="restore"),
     path("clinic/clients/<int:pk>/assign/", views.assignment_new, name="assign"),
     path("clinic/assignments/<int:pk>/", views.assignment_edit, name="assignment"),
     path("clinic/assignments/<int:pk>/delete/", views.assignment_delete, name="assignment_delete"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("invite/<str:token>/", views.invitation, name="invitation"),
     path("care/", views.care, name="care"),
     path("care/<int:pk>/end/", views.client_end_link, name="client_end"),
+    path("care/<int:pk>/keep-ended/", views.keep_link_ended, name="keep_ended"),
     path("care/who-has-seen-what/", views.access_log, name="access_log"),
     path("journal/<int:pk>/share/", views.share, name="share"),
 ]

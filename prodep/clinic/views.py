@@ -2,6 +2,8 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from prodep.accounts.two_factor import has_authenticator
@@ -10,7 +12,7 @@ from prodep.journal.services import journal_url
 
 from . import services
 from .forms import AcceptInvitationForm, AssignmentForm, InvitationForm, TherapistApplicationForm
-from .models import AccessLog, Assignment, CareLink, Invitation
+from .models import UNDO_DAYS, AccessLog, Assignment, CareLink, Invitation
 from .permissions import approved_therapist_required, therapist_required
 
 # Therapist side ---------------------------------------------------------------------------------
@@ -51,6 +53,7 @@ def roster(request, therapist):
         {
             "therapist": therapist,
             "rows": rows,
+            "recently_ended": CareLink.objects.undoable().filter(therapist=therapist),
             "sort": sort,
             "show": show,
             "q": query,
@@ -94,13 +97,35 @@ def invitations(request, therapist):
     )
 
 
+def _confirm(request, *, title: str, points: list[str], button: str, cancel: str, back: str = ""):
+    """The page every destructive action shows first (GET), saying what will happen; its form
+    posts back to the same address. Works without JavaScript."""
+    return render(
+        request,
+        "clinic/confirm.html",
+        {"title": title, "points": points, "button": button, "cancel": cancel, "back": back},
+    )
+
+
 @therapist_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke_invitation(request, pk, therapist):
     invitation = get_object_or_404(Invitation.objects.for_therapist(therapist), pk=pk)
-    services.revoke_invitation(invitation)
-    messages.success(request, "The invitation link no longer works.")
-    return redirect("clinic:invitations")
+    if request.method == "POST":
+        services.revoke_invitation(invitation)
+        messages.success(request, "The invitation was withdrawn. Its link no longer works.")
+        return redirect("clinic:invitations")
+    made = date_format(invitation.created_at, "j M Y")
+    return _confirm(
+        request,
+        title=f"Withdraw the invitation of {made}?",
+        points=[
+            "Its link stops working at once: whoever opens it is told it was withdrawn.",
+            "This cannot be undone, but you can create a new invitation at any time.",
+        ],
+        button="Withdraw the invitation",
+        cancel=reverse("clinic:invitations"),
+    )
 
 
 @therapist_required
@@ -123,12 +148,45 @@ def client_page(request, pk, therapist):
 
 
 @therapist_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def therapist_end_link(request, pk, therapist):
     link = get_object_or_404(CareLink.objects.for_therapist(therapist), pk=pk)
-    services.end_link(link)
-    messages.success(request, f"You are no longer linked with {link.client_alias}.")
-    return redirect("clinic:roster")
+    name = link.client_alias
+    if request.method == "POST":
+        services.end_link(link, by=CareLink.EndedBy.THERAPIST)
+        messages.success(
+            request,
+            f"You are no longer linked with {name}. You can undo this from your client list "
+            f"for {UNDO_DAYS} days.",
+        )
+        return redirect("clinic:roster")
+    return _confirm(
+        request,
+        title=f"End the link with {name}?",
+        points=[
+            f"You will no longer see {name}'s progress, assignments or shared reflections.",
+            f"{name} is told, in their record of who has seen what.",
+            f"Nothing is deleted: for {UNDO_DAYS} days you can undo this from your client list, "
+            f"and everything comes back as it was. After that, {name} would need a new "
+            "invitation.",
+        ],
+        button="End the link",
+        cancel=reverse("clinic:client", args=[link.pk]),
+        back=name,
+    )
+
+
+@therapist_required
+@require_POST
+def restore_link(request, pk, therapist):
+    link = get_object_or_404(CareLink.objects.ended_by_therapist(therapist), pk=pk)
+    try:
+        services.restore_link(link)
+    except services.ClinicError as error:
+        messages.error(request, str(error))
+        return redirect("clinic:roster")
+    messages.success(request, f"You are linked with {link.client_alias} again.")
+    return redirect("clinic:client", pk=link.pk)
 
 
 @therapist_required
@@ -166,15 +224,29 @@ def _assignment_form(request, link, assignment):
 
 
 @therapist_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assignment_delete(request, pk, therapist):
     assignment = get_object_or_404(
         Assignment.objects.filter(link__in=CareLink.objects.for_therapist(therapist)), pk=pk
     )
-    link_id = assignment.link_id
-    assignment.delete()
-    messages.success(request, "The assignment was removed.")
-    return redirect("clinic:client", pk=link_id)
+    link = assignment.link
+    if request.method == "POST":
+        assignment.delete()
+        messages.success(request, "The assignment was removed.")
+        return redirect("clinic:client", pk=link.pk)
+    name = link.client_alias
+    return _confirm(
+        request,
+        title=f"Remove “{assignment.target}” from {name}'s assignments?",
+        points=[
+            f"{name} will no longer see it on their home page, nor your note and due date.",
+            f"What {name} has read stays read.",
+            "This cannot be undone; you can assign it again at any time.",
+        ],
+        button="Remove the assignment",
+        cancel=reverse("clinic:client", args=[link.pk]),
+        back=name,
+    )
 
 
 # Client side ------------------------------------------------------------------------------------
@@ -205,16 +277,46 @@ def invitation(request, token):
 @login_required
 def care(request):
     links = CareLink.objects.for_client(request.user).select_related("therapist")
-    return render(request, "clinic/care.html", {"links": links})
+    ended = CareLink.objects.undoable().filter(client=request.user).select_related("therapist")
+    return render(request, "clinic/care.html", {"links": links, "recently_ended": ended})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
+def client_end_link(request, pk):
+    link = get_object_or_404(
+        CareLink.objects.for_client(request.user).select_related("therapist"), pk=pk
+    )
+    therapist = link.therapist.display_name
+    if request.method == "POST":
+        services.end_link(link, by=CareLink.EndedBy.CLIENT)
+        messages.success(request, f"{therapist} can no longer see anything of yours.")
+        return redirect("clinic:care")
+    return render(
+        request,
+        "clinic/confirm.html",
+        {
+            "title": f"End the link with {therapist}?",
+            "points": [
+                f"{therapist} will no longer see your progress, your assignments or anything you "
+                "shared with them, from now on.",
+                "Your reflections, progress and assignments stay yours; nothing is deleted.",
+                f"To link again, {therapist} would send you a new invitation.",
+            ],
+            "button": "End the link",
+            "cancel": reverse("clinic:care"),
+        },
+    )
 
 
 @login_required
 @require_POST
-@reauthentication_required
-def client_end_link(request, pk):
-    link = get_object_or_404(CareLink.objects.for_client(request.user), pk=pk)
-    services.end_link(link)
-    messages.success(request, f"{link.therapist} can no longer see anything of yours.")
+def keep_link_ended(request, pk):
+    """The client closes the therapist's undo window: the ending stands."""
+    link = get_object_or_404(CareLink.objects.undoable().filter(client=request.user), pk=pk)
+    services.keep_ended(link)
+    messages.success(request, "The link stays ended.")
     return redirect("clinic:care")
 
 

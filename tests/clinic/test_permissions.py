@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from lessons.models import Module
-from prodep.clinic.models import Assignment, Invitation, Share
+from prodep.clinic import services
+from prodep.clinic.models import Assignment, CareLink, Invitation, Share
 from tests.factories import (
     answer,
     link,
@@ -55,12 +56,20 @@ def world(course):
     }
     invitation, _ = Invitation.issue(linked)
     assignment = Assignment.objects.create(link=care, module=Module.objects.get(slug="first"))
+    # Links their therapist ended a day ago: one the linked therapist may restore, one A may
+    # make final.
+    ended = link(linked, make_user(), "Former")
+    services.end_link(ended, by=CareLink.EndedBy.THERAPIST)
+    ended_for_a = link(users["unlinked_therapist"].therapist_profile, a, "Sam")
+    services.end_link(ended_for_a, by=CareLink.EndedBy.THERAPIST)
     return {
         "users": users,
         "link": care,
         "reflection": reflection,
         "invitation": invitation,
         "assignment": assignment,
+        "ended": ended,
+        "ended_for_a": ended_for_a,
     }
 
 
@@ -95,9 +104,12 @@ MATRIX = [
     ("clinic:invitations", "post", lambda w: [], {"message": "hi"}, therapist_only(200)),
     ("clinic:email_updates", "post", lambda w: [], {}, therapist_only(302)),
     ("clinic:revoke", "post", lambda w: [w["invitation"].pk], {}, therapist_only(302, others=404)),
-    ("clinic:revoke", "get", lambda w: [w["invitation"].pk], {}, therapist_only(405, others=405)),
+    ("clinic:revoke", "get", lambda w: [w["invitation"].pk], {}, therapist_only(200, others=404)),
     ("clinic:client", "get", lambda w: [w["link"].pk], {}, therapist_only(200, others=404)),
     ("clinic:therapist_end", "post", lambda w: [w["link"].pk], {}, therapist_only(302, others=404)),
+    ("clinic:therapist_end", "get", lambda w: [w["link"].pk], {}, therapist_only(200, others=404)),
+    ("clinic:restore", "post", lambda w: [w["ended"].pk], {}, therapist_only(302, others=404)),
+    ("clinic:restore", "get", lambda w: [w["ended"].pk], {}, therapist_only(405, others=405)),
     ("clinic:assign", "get", lambda w: [w["link"].pk], {}, therapist_only(200, others=404)),
     (
         "clinic:assignment",
@@ -113,11 +125,20 @@ MATRIX = [
         {},
         therapist_only(302, others=404),
     ),
+    (
+        "clinic:assignment_delete",
+        "get",
+        lambda w: [w["assignment"].pk],
+        {},
+        therapist_only(200, others=404),
+    ),
     ("clinic:care", "get", lambda w: [], {}, everyone_signed_in(200)),
     ("clinic:access_log", "get", lambda w: [], {}, everyone_signed_in(200)),
     ("clinic:apply", "get", lambda w: [], {}, everyone_signed_in(200)),
     ("clinic:client_end", "post", lambda w: [w["link"].pk], {}, client_owned(302)),
-    ("clinic:client_end", "get", lambda w: [w["link"].pk], {}, everyone_signed_in(405)),
+    ("clinic:client_end", "get", lambda w: [w["link"].pk], {}, client_owned(200)),
+    ("clinic:keep_ended", "post", lambda w: [w["ended_for_a"].pk], {}, client_owned(302)),
+    ("clinic:keep_ended", "get", lambda w: [w["ended_for_a"].pk], {}, everyone_signed_in(405)),
     ("clinic:share", "post", lambda w: [w["reflection"].pk], {"links": []}, client_owned(302)),
     ("journal:edit", "get", lambda w: [w["reflection"].pk], {}, client_owned(200)),
     (
