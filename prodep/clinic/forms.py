@@ -1,5 +1,6 @@
 from django import forms
 
+from lessons import outline
 from lessons.models import Lesson, Module, Status
 
 from .models import Assignment, Invitation, TherapistProfile
@@ -33,8 +34,20 @@ class AcceptInvitationForm(forms.Form):
     )
 
 
+def lesson_choices(course: outline.Outline) -> list:
+    """Published lessons grouped by module, as ``<optgroup>``s, in course order."""
+    groups: dict[Module, list] = {}
+    for lesson in course.published:
+        groups.setdefault(lesson.module, []).append((lesson.pk, lesson.title))
+    return [("", "---------"), *((module.title, items) for module, items in groups.items())]
+
+
 class AssignmentForm(forms.ModelForm):
-    """Assign a whole module or a single lesson: exactly one of the two."""
+    """Assign a whole module or a single lesson: exactly one of the two.
+
+    The choices come from the cached course outline (no query to draw the form); the submitted
+    value is checked against the live module and lesson tables.
+    """
 
     module = forms.ModelChoiceField(queryset=Module.objects.none(), required=False)
     lesson = forms.ModelChoiceField(
@@ -52,15 +65,29 @@ class AssignmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        course = outline.current()
         self.fields["module"].queryset = Module.objects.live()
+        self.fields["module"].choices = [
+            ("", "---------"),
+            *((m.pk, m.title) for m in course.modules if course.published_counts.get(m.id)),
+        ]
         self.fields["lesson"].queryset = Lesson.objects.filter(
             is_live=True, status=Status.PUBLISHED, module__is_live=True
-        ).select_related("module")
+        )
+        self.fields["lesson"].choices = lesson_choices(course)
 
     def clean(self):
+        """One plain message, next to the field it is about: the database's own check on the
+        same rule (``assignment_is_a_module_or_a_lesson``) is then not run by the form, so its
+        wording never reaches the page."""
         data = super().clean()
-        if bool(data.get("module")) == bool(data.get("lesson")):
-            raise forms.ValidationError("Choose either a module or a single lesson.")
+        module, lesson = data.get("module"), data.get("lesson")
+        if self.has_error("module") or self.has_error("lesson"):
+            return data
+        if not module and not lesson:
+            self.add_error("module", "Choose a module, or a single lesson below.")
+        elif module and lesson:
+            self.add_error("lesson", "Choose a module or a single lesson, not both.")
         return data
 
     @property

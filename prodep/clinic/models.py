@@ -215,6 +215,7 @@ class Assignment(models.Model):
                 condition=(Q(module__isnull=False) & Q(lesson__isnull=True))
                 | (Q(module__isnull=True) & Q(lesson__isnull=False)),
                 name="assignment_is_a_module_or_a_lesson",
+                violation_error_message="Choose a module or a single lesson: one of the two.",
             ),
         ]
 

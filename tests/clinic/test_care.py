@@ -122,7 +122,7 @@ def test_assignment_needs_exactly_one_target(client, therapist, care_link):
     sign_in(client, therapist.user)
     response = client.post(reverse("clinic:assign", args=[care_link.pk]), {"note": "x"})
     assert response.status_code == 200
-    assert b"Choose either a module or a single lesson" in response.content
+    assert b"Choose a module, or a single lesson below." in response.content
     module = Module.objects.get(slug="first")
     lesson = Lesson.objects.get(slug="lesson-1")
     response = client.post(
