@@ -249,6 +249,8 @@ class AccessLog(models.Model):
     class What(models.TextChoices):
         CLIENT_PAGE = "client_page", "Viewed your progress page"
         REFLECTION = "reflection", "Read a reflection you shared"
+        ROSTER = "roster", "Saw your progress in their list of clients"
+        GROUP = "group", "Saw your progress in a group overview"
         LINK_ENDED = (
             "link_ended",
             (

@@ -10,7 +10,7 @@ from functools import cached_property
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from lessons.models import Lesson, Module, Progress, Status
 from prodep.journal.models import Reflection
 from prodep.urlkit import url_for_pk
 
+from . import pictures
 from .models import (
     UNDO_DAYS,
     AccessLog,
@@ -352,6 +353,7 @@ class RosterRow:
     last_activity: datetime | None = None
     last_activity_text: str = ""
     url: str = ""
+    reading: pictures.Chart | None = None  # lessons read per module
 
     # Read by the filter, the sort and twice by the template: counted once, after assembly.
     @cached_property
@@ -375,27 +377,39 @@ ROSTER_FILTERS = {
 }
 
 
+def _reading_by_client(client_ids: list[int]) -> tuple[dict[int, set[int]], dict[int, datetime]]:
+    """Each client's completed lesson ids and when they last opened a lesson, in one query."""
+    done: dict[int, set[int]] = defaultdict(set)
+    last: dict[int, datetime] = {}
+    rows = Progress.objects.filter(user_id__in=client_ids).values_list(
+        "user_id", "lesson_id", "completed_at", "last_opened_at"
+    )
+    for user_id, lesson_id, completed_at, opened_at in rows:
+        if completed_at:
+            done[user_id].add(lesson_id)
+        if opened_at and (user_id not in last or opened_at > last[user_id]):
+            last[user_id] = opened_at
+    return done, last
+
+
 def roster(
     therapist: TherapistProfile, sort: str = "name", show: str = "all", query: str = ""
 ) -> list[RosterRow]:
-    """The therapist's active clients with progress and deadlines, in a fixed number of queries."""
+    """The therapist's active clients with progress, a picture of it per module, and deadlines,
+    in a fixed number of queries whatever the number of clients."""
     links = list(CareLink.objects.for_therapist(therapist).order_by("client_alias"))
     if query:
         links = [link for link in links if query.lower() in link.client_alias.lower()]
     client_url = url_for_pk("clinic:client")
     rows = {link.id: RosterRow(link, url=client_url(link.id)) for link in links}
+    done, activity = _reading_by_client([link.client_id for link in links])
     assignments = list(Assignment.objects.filter(link__in=links))
     _attach_targets(assignments, {link.id: link for link in links})
-    for status in assignment_statuses(assignments):
+    for status in assignment_statuses(assignments, done):
         rows[status.assignment.link_id].assignments.append(status)
-    client_ids = [link.client_id for link in links]
-    activity = dict(
-        Progress.objects.filter(user_id__in=client_ids)
-        .values_list("user_id")
-        .annotate(last=Max("last_opened_at"))
-    )
-    now = timezone.now()
+    course, now = outline.current(), timezone.now()
     for row in rows.values():
+        row.reading = pictures.module_bars(course, done.get(row.link.client_id, set()))
         row.last_activity = activity.get(row.link.client_id)
         row.last_activity_text = ago(row.last_activity, now) if row.last_activity else ""
     result = [row for row in rows.values() if ROSTER_FILTERS.get(show, ROSTER_FILTERS["all"])(row)]
@@ -444,36 +458,57 @@ def shared_reflections(link: CareLink) -> list[Share]:
 
 
 def log_access(therapist: TherapistProfile, client_id: int, what: str, prompt_text: str = ""):
-    AccessLog.objects.create(
+    _log_row(therapist, client_id, what, prompt_text).save()
+
+
+def _log_row(therapist: TherapistProfile, client_id: int, what: str, prompt: str = "") -> AccessLog:
+    return AccessLog(
         therapist=therapist,
         therapist_name=therapist.display_name,
         client_id=client_id,
         what=what,
-        prompt_text=prompt_text[:300],
+        prompt_text=prompt[:300],
     )
 
 
-def record_client_page_view(link: CareLink, shares: list[Share]) -> None:
-    """One row for the page and one per shared reflection shown: the client sees every look."""
-    logs = [
-        AccessLog(
-            therapist=link.therapist,
-            therapist_name=link.therapist.display_name,
-            client_id=link.client_id,
-            what=AccessLog.What.CLIENT_PAGE,
-        )
-    ]
+def record_client_page_view(
+    link: CareLink, shares: list[Share], seen_since: datetime | None = None
+) -> None:
+    """One row for the page and one per shared reflection shown: the client sees every look.
+
+    ``seen_since``: this page is the therapist's way back from their own save (an assignment
+    added, changed or removed), and they last looked at it then. Only what is new to them since
+    is a new look: a reflection shared after that moment; the page itself is not.
+    """
+    logs = (
+        [] if seen_since else [_log_row(link.therapist, link.client_id, AccessLog.What.CLIENT_PAGE)]
+    )
     logs += [
-        AccessLog(
-            therapist=link.therapist,
-            therapist_name=link.therapist.display_name,
-            client_id=link.client_id,
-            what=AccessLog.What.REFLECTION,
-            prompt_text=share.reflection.prompt_text[:300],
+        _log_row(
+            link.therapist, link.client_id, AccessLog.What.REFLECTION, share.reflection.prompt_text
         )
         for share in shares
+        if not seen_since or share.shared_at > seen_since
     ]
     AccessLog.objects.bulk_create(logs)
+
+
+def last_look(link: CareLink) -> datetime | None:
+    """When the therapist last opened this client's page."""
+    return (
+        AccessLog.objects.filter(
+            therapist=link.therapist_id, client_id=link.client_id, what=AccessLog.What.CLIENT_PAGE
+        )
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
+def record_overview(therapist: TherapistProfile, client_ids: list[int], what: str) -> None:
+    """One row per client whose progress an overview showed (the roster, a group), in one
+    insert whatever the number of clients."""
+    AccessLog.objects.bulk_create([_log_row(therapist, i, what) for i in client_ids])
 
 
 # Sharing ----------------------------------------------------------------------------------------
@@ -513,5 +548,49 @@ def sharing_options(user, reflections: list[Reflection]) -> tuple[list[CareLink]
     return links, shared
 
 
-def access_log_for(user):
-    return AccessLog.objects.filter(client=user).order_by("-at")
+VISIT_GAP = timedelta(minutes=30)
+
+
+@dataclass
+class LogLine:
+    """What one therapist did during one visit, of one kind: every raw row it stands for."""
+
+    therapist_name: str
+    what: str
+    prompt_text: str
+    first: datetime
+    last: datetime
+    count: int = 1
+
+
+def access_log_for(user, rows: int = 2000) -> list[LogLine]:
+    """The client's access log, grouped per visit for reading.
+
+    Every look is kept as its own row (the export has them all). For reading, a therapist's
+    rows with less than ``VISIT_GAP`` between them are one visit, and within a visit each kind
+    of look (the progress page, each shared reflection, the client list) is one line with how
+    many times and between when: five reloads in a minute read as one visit, not five alarms.
+    """
+    entries = AccessLog.objects.filter(client=user).order_by("-at")[:rows]
+    lines: list[LogLine] = []
+    visits: dict[tuple, tuple[datetime, dict]] = {}  # therapist -> (earliest so far, its lines)
+    for entry in entries:
+        who = (entry.therapist_id, entry.therapist_name)
+        earliest, kinds = visits.get(who, (None, None))
+        if earliest is None or earliest - entry.at > VISIT_GAP:
+            kinds = {}
+        key = (entry.what, entry.prompt_text)
+        if key in kinds:
+            line = kinds[key]
+            line.first, line.count = entry.at, line.count + 1
+        else:
+            line = kinds[key] = LogLine(
+                entry.therapist_name,
+                entry.get_what_display(),
+                entry.prompt_text,
+                entry.at,
+                entry.at,
+            )
+            lines.append(line)
+        visits[who] = (entry.at, kinds)
+    return lines

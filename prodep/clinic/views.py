@@ -1,8 +1,11 @@
+from datetime import UTC, datetime
+
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -10,7 +13,7 @@ from prodep.accounts.two_factor import has_authenticator
 from prodep.journal.models import Reflection
 from prodep.journal.services import journal_url
 
-from . import services
+from . import pictures, services
 from .forms import AcceptInvitationForm, AssignmentForm, InvitationForm, TherapistApplicationForm
 from .models import UNDO_DAYS, AccessLog, Assignment, CareLink, Invitation
 from .permissions import approved_therapist_required, therapist_required
@@ -47,6 +50,7 @@ def roster(request, therapist):
     show = request.GET.get("show", "all")
     query = request.GET.get("q", "")[:60]
     rows = services.roster(therapist, sort=sort, show=show, query=query)
+    services.record_overview(therapist, [row.link.client_id for row in rows], AccessLog.What.ROSTER)
     return render(
         request,
         "clinic/roster.html",
@@ -134,16 +138,24 @@ def client_page(request, pk, therapist):
         CareLink.objects.for_therapist(therapist).select_related("therapist"), pk=pk
     )
     shares = services.shared_reflections(link)
-    services.record_client_page_view(link, shares)
+    services.record_client_page_view(link, shares, _back_from_own_save(request, link))
     progress = services.client_progress(link.client_id)
     done = {lesson.id for m in progress for lesson, _ in m.completions}
+    completed = (when for m in progress for _, when in m.completions)
+    weekly = pictures.weekly_reading(completed, timezone.localdate())
     assignments = services.assignment_statuses(
         services.assignments_for_link(link), {link.client_id: done}
     )
     return render(
         request,
         "clinic/client.html",
-        {"link": link, "shares": shares, "assignments": assignments, "progress": progress},
+        {
+            "link": link,
+            "shares": shares,
+            "assignments": assignments,
+            "progress": progress,
+            "weekly": weekly,
+        },
     )
 
 
@@ -208,6 +220,26 @@ def assignment_edit(request, pk, therapist):
     return _assignment_form(request, assignment.link, assignment)
 
 
+OWN_SAVE = "clinic_own_save"
+
+
+def _to_client_page_after_own_save(request, link):
+    """Back to the client's page after the therapist's own change, noting that the page they
+    come back to is not a new look (see ``record_client_page_view``): one use, this link only.
+    """
+    seen = services.last_look(link)
+    if seen is not None:
+        request.session[OWN_SAVE] = {"link": link.pk, "since": seen.timestamp()}
+    return redirect("clinic:client", pk=link.pk)
+
+
+def _back_from_own_save(request, link):
+    note = request.session.pop(OWN_SAVE, None)
+    if note and note.get("link") == link.pk:
+        return datetime.fromtimestamp(note["since"], tz=UTC)
+    return None
+
+
 def _assignment_form(request, link, assignment):
     form = AssignmentForm(request.POST or None, instance=assignment)
     if request.method == "POST" and form.is_valid():
@@ -215,7 +247,7 @@ def _assignment_form(request, link, assignment):
             link, form.target, form.cleaned_data["note"], form.cleaned_data["due_date"], assignment
         )
         messages.success(request, "The assignment was saved.")
-        return redirect("clinic:client", pk=link.pk)
+        return _to_client_page_after_own_save(request, link)
     return render(
         request,
         "clinic/assignment_form.html",
@@ -233,7 +265,7 @@ def assignment_delete(request, pk, therapist):
     if request.method == "POST":
         assignment.delete()
         messages.success(request, "The assignment was removed.")
-        return redirect("clinic:client", pk=link.pk)
+        return _to_client_page_after_own_save(request, link)
     name = link.client_alias
     return _confirm(
         request,
@@ -322,8 +354,9 @@ def keep_link_ended(request, pk):
 
 @login_required
 def access_log(request):
-    entries = services.access_log_for(request.user)[:500]
-    return render(request, "clinic/access_log.html", {"entries": entries, "what": AccessLog.What})
+    return render(
+        request, "clinic/access_log.html", {"lines": services.access_log_for(request.user)}
+    )
 
 
 @login_required
