@@ -13,13 +13,30 @@ class TherapistApplicationForm(forms.ModelForm):
         labels = {"display_name": "Your name as clients will see it"}
 
 
+class TherapistPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = TherapistProfile
+        fields = ["email_updates", "name_in_invitations"]
+        labels = {
+            "email_updates": "Email me when a client shares a reflection or finishes an assignment",
+            "name_in_invitations": "Add my name to the invitation emails I send",
+        }
+        help_texts = {
+            "email_updates": "The email names no lesson and quotes nothing.",
+            "name_in_invitations": "Off unless you turn it on: someone else may read your "
+            "client's inbox, and an email that names a therapist tells them more than your "
+            "client may want known. Without it, the email names no one.",
+        }
+
+
 class InvitationForm(forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["email", "message"]
         labels = {"email": "Client's email (optional)", "message": "Personal message (optional)"}
         help_texts = {
-            "email": "We send the link with a neutral subject line. Leave empty to copy the link "
+            "email": "We send the link with a neutral subject line, and the email names no one "
+            "unless you chose to add your name in your settings. Leave empty to copy the link "
             "and pass it on yourself.",
             "message": "Shown to your client when they open the link.",
         }

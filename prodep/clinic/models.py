@@ -39,6 +39,10 @@ class TherapistProfile(models.Model):
         default=False,
         help_text="Email me when a client shares a reflection or finishes an assignment.",
     )
+    # Off by default: whoever else reads the client's inbox would learn who invited them.
+    name_in_invitations = models.BooleanField(
+        default=False, help_text="Add my name to the invitation emails I send."
+    )
     applied_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 

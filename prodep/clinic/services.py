@@ -85,7 +85,8 @@ def create_invitation(therapist: TherapistProfile, email: str = "", message: str
     invitation, token = Invitation.issue(therapist, email=email, message=message)
     url = invitation_url(token)
     if email:
-        body = render_to_string("clinic/email/invitation.txt", {"therapist": therapist, "url": url})
+        name = therapist.display_name if therapist.name_in_invitations else ""
+        body = render_to_string("clinic/email/invitation.txt", {"name": name, "url": url})
         # Neutral subject; no lesson or reflection content, and not the personal message,
         # which the invitee reads only after opening the link.
         send_mail("An invitation for you", body, None, [email])

@@ -14,7 +14,13 @@ from prodep.journal.models import Reflection
 from prodep.journal.services import journal_url
 
 from . import pictures, services
-from .forms import AcceptInvitationForm, AssignmentForm, InvitationForm, TherapistApplicationForm
+from .forms import (
+    AcceptInvitationForm,
+    AssignmentForm,
+    InvitationForm,
+    TherapistApplicationForm,
+    TherapistPreferencesForm,
+)
 from .models import UNDO_DAYS, AccessLog, Assignment, CareLink, Invitation
 from .permissions import approved_therapist_required, therapist_required
 
@@ -68,14 +74,14 @@ def roster(request, therapist):
 
 
 @therapist_required
-@require_POST
-def email_updates(request, therapist):
-    therapist.email_updates = request.POST.get("email_updates") == "on"
-    therapist.save(update_fields=["email_updates"])
-    messages.success(
-        request, "Update emails are on." if therapist.email_updates else "Update emails are off."
-    )
-    return redirect("clinic:roster")
+@require_http_methods(["GET", "POST"])
+def preferences(request, therapist):
+    form = TherapistPreferencesForm(request.POST or None, instance=therapist)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your settings were saved.")
+        return redirect("clinic:preferences")
+    return render(request, "clinic/preferences.html", {"form": form})
 
 
 @therapist_required

@@ -192,7 +192,7 @@ def test_update_emails_are_off_by_default_and_neutral_when_on(
     share(owner, reflection_a, care_link)
     assert mailoutbox == []
     sign_in(client, therapist.user)
-    client.post(reverse("clinic:email_updates"), {"email_updates": "on"})
+    client.post(reverse("clinic:preferences"), {"email_updates": "on"})
     share(owner, reflection_a)
     share(owner, reflection_a, care_link)
     Assignment.objects.create(link=care_link, lesson=Lesson.objects.get(slug="lesson-1"))

@@ -1,6 +1,7 @@
 """Invitation links: hashed, single-use, expiring, revocable, honest about what is shared."""
 
 import re
+from html import unescape
 
 import time_machine
 from django.urls import reverse
@@ -38,6 +39,26 @@ def test_emailed_invitation_is_neutral(client, therapist, mailoutbox):
     for word in ("betray", "addict", "affair", "infidel", "prodep", "codepend", "lesson"):
         assert word not in text
     assert "/invite/" in mail.body
+    assert therapist.display_name not in mail.body  # names no one by default
+    assert "You have been invited" in mail.body
+
+
+def test_a_therapist_may_opt_in_to_their_name_in_invitation_emails(client, course, mailoutbox):
+    therapist = make_therapist("obrien@example.com")
+    therapist.display_name = "Dr O'Brien"
+    therapist.save()
+    sign_in(client, therapist.user)
+    page = client.get(reverse("clinic:preferences")).content.decode()
+    assert "Add my name to the invitation emails I send" in page
+    assert "someone else may read your client's inbox" in unescape(page)  # why it is off
+    assert 'name="name_in_invitations"' in page and "checked" not in page.split("name_in")[1][:80]
+    invitations = client.get(reverse("clinic:invitations")).content.decode()
+    assert "the email names no one" in invitations
+    client.post(reverse("clinic:preferences"), {"name_in_invitations": "on"})
+    therapist.refresh_from_db()
+    assert therapist.name_in_invitations and not therapist.email_updates
+    client.post(reverse("clinic:invitations"), {"email": "client@example.com"})
+    assert "Dr O'Brien has invited you" in mailoutbox[0].body  # plain text: not O&#x27;Brien
 
 
 def test_opening_the_link_explains_what_will_and_will_not_be_shared(client, therapist, client_a):
