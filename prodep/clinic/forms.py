@@ -3,7 +3,7 @@ from django import forms
 from lessons import outline
 from lessons.models import Lesson, Module, Status
 
-from .models import Assignment, Invitation, TherapistProfile
+from .models import Assignment, CareLink, ClientGroup, Invitation, TherapistProfile
 
 
 class TherapistApplicationForm(forms.ModelForm):
@@ -110,3 +110,41 @@ class AssignmentForm(forms.ModelForm):
     @property
     def target(self):
         return self.cleaned_data.get("module") or self.cleaned_data.get("lesson")
+
+
+class ClientGroupForm(forms.ModelForm):
+    """A group's name and members, chosen among the therapist's own active clients only."""
+
+    members = forms.ModelMultipleChoiceField(
+        queryset=CareLink.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Clients in this group",
+        error_messages={"invalid_choice": "Choose among your own clients only."},
+    )
+
+    class Meta:
+        model = ClientGroup
+        fields = ["name"]
+        labels = {"name": "Group name"}
+        help_texts = {"name": "Only you see it. Your clients never see the group or who is in it."}
+
+    def __init__(self, *args, therapist: TherapistProfile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.therapist = therapist
+        members = self.fields["members"]
+        members.queryset = CareLink.objects.for_therapist(therapist).order_by("client_alias")
+        members.label_from_instance = lambda link: link.client_alias
+        if self.instance.pk:
+            members.initial = list(
+                self.instance.memberships.filter(link__ended_at__isnull=True).values_list(
+                    "link_id", flat=True
+                )
+            )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        taken = ClientGroup.objects.for_therapist(self.therapist).filter(name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"You already have a group called “{name}”.")
+        return name

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from lessons.models import Lesson, Module
@@ -201,6 +202,61 @@ class CareLink(models.Model):
         return None
 
 
+class ClientGroupQuerySet(models.QuerySet):
+    def for_therapist(self, therapist: TherapistProfile):
+        return self.filter(therapist=therapist)
+
+
+class ClientGroup(models.Model):
+    """A therapist's named group of their linked clients (a partner group, say), to assign a
+    module to everyone at once and follow the group's progress in one table.
+
+    Clients never see the group, its name or who else is in it: each gets an assignment of
+    their own. Members are links; a member's link must be the group's therapist's, which the
+    database cannot check across tables: ``services.save_group`` is the one way members are
+    set, and it checks.
+    """
+
+    therapist = models.ForeignKey(
+        TherapistProfile, on_delete=models.CASCADE, related_name="client_groups"
+    )
+    name = models.CharField(max_length=80)
+    members = models.ManyToManyField(CareLink, through="GroupMembership", related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClientGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "therapist",
+                name="group_name_once_per_therapist",
+                violation_error_message="You already have a group with this name.",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="group_has_a_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMembership(models.Model):
+    group = models.ForeignKey(ClientGroup, on_delete=models.CASCADE, related_name="memberships")
+    # An ended link stays a member, so undoing the ending brings the client back to the group.
+    link = models.ForeignKey(CareLink, on_delete=models.CASCADE, related_name="memberships")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "link"], name="member_once_per_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Link {self.link_id} in group {self.group_id}"
+
+
 class Assignment(models.Model):
     """A module or a single lesson a therapist suggests, with an optional note and due date."""
 
@@ -209,6 +265,10 @@ class Assignment(models.Model):
     lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.PROTECT)
     note = models.TextField(blank=True, max_length=2000)
     due_date = models.DateField(null=True, blank=True)
+    # Given to a whole group at once (each member their own); kept if the group is deleted.
+    group = models.ForeignKey(
+        ClientGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="assignments"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -26,6 +26,8 @@ from .models import (
     AccessLog,
     Assignment,
     CareLink,
+    ClientGroup,
+    GroupMembership,
     Invitation,
     Share,
     TherapistProfile,
@@ -510,6 +512,91 @@ def record_overview(therapist: TherapistProfile, client_ids: list[int], what: st
     """One row per client whose progress an overview showed (the roster, a group), in one
     insert whatever the number of clients."""
     AccessLog.objects.bulk_create([_log_row(therapist, i, what) for i in client_ids])
+
+
+# Groups ---------------------------------------------------------------------------------------
+
+
+def save_group(
+    therapist: TherapistProfile, name: str, links: list[CareLink], group: ClientGroup | None = None
+) -> ClientGroup:
+    """Create or change a group: its name and its active members.
+
+    Every member must be an active link of this therapist (the form offers nothing else; this
+    refuses a crafted request too). A member whose link has ended stays in the group, so undoing
+    the ending brings them back.
+    """
+    own = set(CareLink.objects.for_therapist(therapist).values_list("id", flat=True))
+    chosen = {link.id for link in links}
+    if not chosen <= own:
+        raise ClinicError("Choose among your own clients only.")
+    try:
+        with transaction.atomic():
+            group = group or ClientGroup(therapist=therapist)
+            group.name = name
+            group.save()
+            group.memberships.filter(link_id__in=own - chosen).delete()
+            GroupMembership.objects.bulk_create(
+                [GroupMembership(group=group, link_id=i) for i in chosen], ignore_conflicts=True
+            )
+    except IntegrityError:
+        raise ClinicError(f"You already have a group called “{name}”.") from None
+    return group
+
+
+def group_links(group: ClientGroup) -> list[CareLink]:
+    """The group's members whose link is active, by name."""
+    return list(CareLink.objects.active().filter(memberships__group=group).order_by("client_alias"))
+
+
+def assign_to_group(
+    group: ClientGroup, target: Module | Lesson, note: str, due: date | None
+) -> list[Assignment]:
+    """One assignment for each active member, each their own: same target, note and due date."""
+    is_module = isinstance(target, Module)
+    assignments = [
+        Assignment(
+            link=link,
+            group=group,
+            module=target if is_module else None,
+            lesson=None if is_module else target,
+            note=note,
+            due_date=due,
+        )
+        for link in group_links(group)
+    ]
+    return Assignment.objects.bulk_create(assignments)
+
+
+@dataclass
+class GroupTable:
+    """The group's progress: a row per member, a column per module or lesson given to the
+    group, each cell (the column's target, that member's own assignment or None)."""
+
+    targets: list
+    rows: list[tuple[CareLink, list[tuple[object, AssignmentStatus | None]]]]
+
+
+def group_progress(group: ClientGroup, links: list[CareLink]) -> GroupTable:
+    """In two queries whatever the number of members: their group assignments, and their
+    completed lessons."""
+    assignments = list(
+        Assignment.objects.filter(group=group, link__in=links).order_by("created_at")
+    )
+    _attach_targets(assignments, {link.id: link for link in links})
+    statuses = assignment_statuses(assignments)
+    targets: dict[tuple, object] = {}
+    cells: dict[tuple, AssignmentStatus] = {}
+    for status in statuses:  # oldest first: a later assignment of the same target wins
+        a = status.assignment
+        key = (a.module_id, a.lesson_id)
+        targets.setdefault(key, a.target)
+        cells[(a.link_id, key)] = status
+    rows = [
+        (link, [(target, cells.get((link.id, key))) for key, target in targets.items()])
+        for link in links
+    ]
+    return GroupTable(list(targets.values()), rows)
 
 
 # Sharing ----------------------------------------------------------------------------------------

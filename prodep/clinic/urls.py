@@ -18,6 +18,11 @@ urlpatterns = [
     path("clinic/clients/<int:pk>/assign/", views.assignment_new, name="assign"),
     path("clinic/assignments/<int:pk>/", views.assignment_edit, name="assignment"),
     path("clinic/assignments/<int:pk>/delete/", views.assignment_delete, name="assignment_delete"),
+    path("clinic/groups/new/", views.group_new, name="group_new"),
+    path("clinic/groups/<int:pk>/", views.group_page, name="group"),
+    path("clinic/groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
+    path("clinic/groups/<int:pk>/assign/", views.group_assign, name="group_assign"),
+    path("clinic/groups/<int:pk>/delete/", views.group_delete, name="group_delete"),
     # Clients
     path("invite/<str:token>/", views.invitation, name="invitation"),
     path("care/", views.care, name="care"),

@@ -4,10 +4,11 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from prodep.accounts.two_factor import has_authenticator
 from prodep.journal.models import Reflection
@@ -17,11 +18,12 @@ from . import pictures, services
 from .forms import (
     AcceptInvitationForm,
     AssignmentForm,
+    ClientGroupForm,
     InvitationForm,
     TherapistApplicationForm,
     TherapistPreferencesForm,
 )
-from .models import UNDO_DAYS, AccessLog, Assignment, CareLink, Invitation
+from .models import UNDO_DAYS, AccessLog, Assignment, CareLink, ClientGroup, Invitation
 from .permissions import approved_therapist_required, therapist_required
 
 # Therapist side ---------------------------------------------------------------------------------
@@ -64,6 +66,7 @@ def roster(request, therapist):
             "therapist": therapist,
             "rows": rows,
             "recently_ended": CareLink.objects.undoable().filter(therapist=therapist),
+            "groups": ClientGroup.objects.for_therapist(therapist),
             "sort": sort,
             "show": show,
             "q": query,
@@ -284,6 +287,92 @@ def assignment_delete(request, pk, therapist):
         button="Remove the assignment",
         cancel=reverse("clinic:client", args=[link.pk]),
         back=name,
+    )
+
+
+# Groups -----------------------------------------------------------------------------------------
+
+
+def _own_group(therapist, pk):
+    return get_object_or_404(ClientGroup.objects.for_therapist(therapist), pk=pk)
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def group_new(request, therapist):
+    return _group_form(request, therapist, None)
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request, pk, therapist):
+    return _group_form(request, therapist, _own_group(therapist, pk))
+
+
+def _group_form(request, therapist, group):
+    form = ClientGroupForm(request.POST or None, instance=group, therapist=therapist)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.save_group(
+                therapist, form.cleaned_data["name"], form.cleaned_data["members"], group
+            )
+        except services.ClinicError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"The group “{group.name}” was saved.")
+            return redirect("clinic:group", pk=group.pk)
+    return render(request, "clinic/group_form.html", {"form": form, "group": group})
+
+
+@therapist_required
+@require_GET
+def group_page(request, pk, therapist):
+    group = _own_group(therapist, pk)
+    links = services.group_links(group)
+    table = services.group_progress(group, links)
+    services.record_overview(therapist, [link.client_id for link in links], AccessLog.What.GROUP)
+    return render(request, "clinic/group.html", {"group": group, "table": table})
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def group_assign(request, pk, therapist):
+    group = _own_group(therapist, pk)
+    links = services.group_links(group)
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        made = services.assign_to_group(
+            group, form.target, form.cleaned_data["note"], form.cleaned_data["due_date"]
+        )
+        messages.success(
+            request,
+            f"Assigned to {len(made)} client{pluralize(len(made))}, each as their own assignment.",
+        )
+        return redirect("clinic:group", pk=group.pk)
+    return render(
+        request, "clinic/group_assign.html", {"form": form, "group": group, "links": links}
+    )
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def group_delete(request, pk, therapist):
+    group = _own_group(therapist, pk)
+    if request.method == "POST":
+        group.delete()
+        messages.success(request, f"The group “{group.name}” was deleted.")
+        return redirect("clinic:roster")
+    return _confirm(
+        request,
+        title=f"Delete the group “{group.name}”?",
+        points=[
+            "The group and its list of members go; your clients stay linked with you.",
+            "Each client keeps the assignments given through the group.",
+            "This cannot be undone; you can make a new group at any time.",
+        ],
+        button="Delete the group",
+        cancel=reverse("clinic:group", args=[group.pk]),
+        back=group.name,
     )
 
 

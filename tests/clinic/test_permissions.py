@@ -62,7 +62,9 @@ def world(course):
     services.end_link(ended, by=CareLink.EndedBy.THERAPIST)
     ended_for_a = link(users["unlinked_therapist"].therapist_profile, a, "Sam")
     services.end_link(ended_for_a, by=CareLink.EndedBy.THERAPIST)
+    group = services.save_group(linked, "Tuesday group", [care])
     return {
+        "group": group,
         "users": users,
         "link": care,
         "reflection": reflection,
@@ -132,6 +134,21 @@ MATRIX = [
         lambda w: [w["assignment"].pk],
         {},
         therapist_only(200, others=404),
+    ),
+    ("clinic:group_new", "get", lambda w: [], {}, therapist_only(200)),
+    ("clinic:group_new", "post", lambda w: [], {"name": "A group"}, therapist_only(302)),
+    *(
+        (f"clinic:{name}", method, lambda w: [w["group"].pk], data, therapist_only(owner, others=o))
+        for name, method, data, owner, o in [
+            ("group", "get", {}, 200, 404),
+            ("group", "post", {}, 405, 405),
+            ("group_edit", "get", {}, 200, 404),
+            ("group_edit", "post", {"name": "Renamed"}, 302, 404),
+            ("group_assign", "get", {}, 200, 404),
+            ("group_assign", "post", {"module": "", "lesson": ""}, 200, 404),
+            ("group_delete", "get", {}, 200, 404),
+            ("group_delete", "post", {}, 302, 404),
+        ]
     ),
     ("clinic:care", "get", lambda w: [], {}, everyone_signed_in(200)),
     ("clinic:access_log", "get", lambda w: [], {}, everyone_signed_in(200)),
