@@ -27,12 +27,16 @@ class Bar:
     x: int
     y: int
     height: int
+    width: int
+
+    @property
+    def middle(self) -> float:
+        return self.x + self.width / 2
 
 
 @dataclass(frozen=True)
 class Chart:
     bars: tuple[Bar, ...]
-    bar_width: int
     width: int
     height: int
 
@@ -64,9 +68,9 @@ def module_bars(course: Outline, done: set[int]) -> Chart:
         value, total = read.get(module.id, 0), counts[module.id]
         height = max(1, round(SPARK_HEIGHT * value / total)) if value else 0
         x = n * (BAR_WIDTH + BAR_GAP)
-        bars.append(Bar(module.title, value, total, x, SPARK_HEIGHT - height, height))
+        bars.append(Bar(module.title, value, total, x, SPARK_HEIGHT - height, height, BAR_WIDTH))
     width = max(0, len(bars) * (BAR_WIDTH + BAR_GAP) - BAR_GAP)
-    return Chart(tuple(bars), BAR_WIDTH, width, SPARK_HEIGHT)
+    return Chart(tuple(bars), width, SPARK_HEIGHT)
 
 
 def weekly_reading(completed: Iterable[datetime], today: date) -> Chart:
@@ -83,5 +87,6 @@ def weekly_reading(completed: Iterable[datetime], today: date) -> Chart:
         start = today - timedelta(days=7 * (WEEKS - 1 - n) + 6)
         height = round(WEEK_HEIGHT * value / top)
         label = f"Week from {start.day} {start:%b}"
-        bars.append(Bar(label, value, 0, n * (WEEK_BAR + WEEK_GAP), WEEK_HEIGHT - height, height))
-    return Chart(tuple(bars), WEEK_BAR, WEEKS * (WEEK_BAR + WEEK_GAP) - WEEK_GAP, WEEK_HEIGHT)
+        x = n * (WEEK_BAR + WEEK_GAP)
+        bars.append(Bar(label, value, 0, x, WEEK_HEIGHT - height, height, WEEK_BAR))
+    return Chart(tuple(bars), WEEKS * (WEEK_BAR + WEEK_GAP) - WEEK_GAP, WEEK_HEIGHT)
