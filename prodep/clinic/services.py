@@ -186,13 +186,14 @@ def keep_ended(link: CareLink) -> None:
 
 
 def notify_therapist(care_link: CareLink, event: str) -> None:
-    """Optional update email (off unless the therapist turned it on).
+    """Optional update email (off unless the therapist turned it on; never to an account whose
+    approval was withdrawn).
 
     The subject is neutral and the body carries only the client's chosen name and what kind of
     thing happened: never lesson titles or reflection text.
     """
     therapist = care_link.therapist
-    if not therapist.email_updates:
+    if not (therapist.email_updates and therapist.is_approved):
         return
     body = render_to_string(
         "clinic/email/update.txt",

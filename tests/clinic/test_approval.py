@@ -3,9 +3,11 @@ old invitation, nor receive a newly shared reflection. Attacker's side, over HTT
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from lessons.models import Lesson, Progress
 from prodep.clinic import services
-from prodep.clinic.models import CareLink, Invitation, Share, TherapistProfile
+from prodep.clinic.models import Assignment, CareLink, Invitation, Share, TherapistProfile
 from tests.factories import sign_in
 
 
@@ -52,3 +54,21 @@ def test_an_approved_therapists_invitation_still_works(client, therapist, client
     response = client.post(reverse("clinic:invitation", args=[token]), {"alias": "Sam"})
     assert response.status_code == 302
     assert CareLink.objects.get().therapist == therapist
+
+
+def test_a_therapist_no_longer_approved_gets_no_update_email(
+    therapist, client_a, care_link, mailoutbox
+):
+    therapist.email_updates = True
+    therapist.save()
+    lesson = Lesson.objects.get(slug="lesson-1")
+    Assignment.objects.create(link=care_link, lesson=lesson)
+    now = timezone.now()
+    Progress.objects.create(
+        user=client_a, lesson=lesson, started_at=now, last_opened_at=now, completed_at=now
+    )
+    services.notify_assignment_completed(client_a, lesson)
+    assert len(mailoutbox) == 1  # while approved
+    withdraw(therapist)
+    services.notify_assignment_completed(client_a, lesson)
+    assert len(mailoutbox) == 1
