@@ -29,27 +29,27 @@ def site_links() -> dict[str, str]:
 
 
 def site(request):
-    """What every page needs: neutral titles, whether to show "Clients", the idle timeout."""
+    """What every page needs: neutral titles, the person's home (a therapist's is the client
+    list), whether to show "Clients", the idle timeout."""
     context = {
         "EXIT_URL": settings.EXIT_URL,
         "site_links": site_links(),
         "discreet": False,
         "is_therapist": False,
+        "home_url": site_links()["landing"],
         "SESSION_IDLE_SECONDS": settings.SESSION_COOKIE_AGE,
         "SESSION_WARNING_SECONDS": settings.SESSION_IDLE_WARNING_SECONDS,
     }
     user = request.user
     if user.is_authenticated:
         from prodep.accounts.middleware import seconds_left
-        from prodep.clinic.models import TherapistProfile
+        from prodep.clinic.services import home_url, is_approved_therapist
 
         # The idle timeout counts from the session's last save, which may be a minute old.
         context["SESSION_IDLE_SECONDS"] = seconds_left(request.session)
         # Both loaded with the user (prodep.accounts.backends): no query here.
         profile = getattr(user, "profile", None)
         context["discreet"] = bool(profile and profile.discreet_mode)
-        therapist = getattr(user, "therapist_profile", None)
-        context["is_therapist"] = bool(
-            therapist and therapist.status == TherapistProfile.Status.APPROVED
-        )
+        context["is_therapist"] = is_approved_therapist(user)
+        context["home_url"] = home_url(user)
     return context

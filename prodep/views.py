@@ -7,10 +7,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from prodep.clinic.services import home_url
+
 
 def landing(request):
     if request.user.is_authenticated:
-        return redirect("dashboard")
+        return redirect(home_url(request.user))
     if request.GET.get("account") == "deleted":
         # Said here rather than by a message cookie: deletion clears the site's cookies
         # (Clear-Site-Data), so a message stored with the redirect would never be shown.

@@ -44,10 +44,10 @@ def synced_course(db, settings):
 @pytest.fixture
 def admin_client(db, admin_user, client):
     """pytest-django's admin client, with the two-factor sign-in staff must have."""
-    from tests.factories import add_totp
+    from tests.factories import add_totp, sign_in
 
     add_totp(admin_user)
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     return client
 
 

@@ -35,14 +35,33 @@ def make_user(
     return user
 
 
-def add_totp(user: User) -> User:
-    """Give the user an authenticator app, as staff and therapists must have."""
-    from allauth.mfa.models import Authenticator
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
-    Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
-    )
+
+def add_totp(user: User) -> User:
+    """Give the user an authenticator app, as staff and therapists must have (its secret
+    encrypted at rest, as the app's own set-up stores it)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TOTP_SECRET)
     return user
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """What an authenticator app shows for ``secret`` now (or at ``at``)."""
+    import time
+
+    from allauth.mfa import app_settings as mfa
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(at or time.time()) // mfa.TOTP_PERIOD))
+
+
+def password_login(client, email: str, password: str = PASSWORD):
+    """Sign in through allauth's log-in form, as a person would."""
+    from django.urls import reverse
+
+    return client.post(reverse("account_login"), {"login": email, "password": password})
 
 
 def make_staff(email: str | None = None) -> User:
@@ -60,15 +79,25 @@ def make_author(email: str | None = None) -> User:
 
 
 def sign_in(client, user) -> None:
-    """Log in as if by password just now, so reauthentication-protected actions go through."""
+    """Log in as if through the form just now: the password, and the code from the
+    authenticator app when the account has one (as allauth's log-in asks), so
+    reauthentication-protected actions and the two-factor gate go through."""
     import time
+
+    from allauth.mfa.models import Authenticator
 
     client.force_login(user)
     session = client.session
     session["account_authentication_methods_user"] = str(user.pk)
-    session["account_authentication_methods"] = [
+    records = [
         {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
     ]
+    app = Authenticator.objects.filter(user=user).exclude(type=Authenticator.Type.RECOVERY_CODES)
+    records += [
+        {"method": "mfa", "at": time.time(), "id": pk, "type": kind}
+        for pk, kind in app.values_list("pk", "type")[:1]
+    ]
+    session["account_authentication_methods"] = records
     session.save()
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from lessons.models import Lesson, Module, Progress
 from prodep.clinic.models import Assignment, Share
-from tests.factories import answer, link, make_user
+from tests.factories import answer, link, make_user, sign_in
 
 LESSON_BODY = re.compile(r'"lessons_lesson"\."(html|toc|references|links)"')
 
@@ -46,7 +46,7 @@ def _pages(therapist, care_link):
 @pytest.mark.parametrize("page", ["journal", "dashboard", "roster", "client page"])
 def test_list_pages_never_load_a_lesson_body(client, therapist, care_link, busy_client, page):
     user, url = _pages(therapist, care_link)[page]
-    client.force_login(user)
+    sign_in(client, user)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -84,7 +84,7 @@ def test_roster_rows_link_to_each_client_and_the_title_is_only_a_title(
     client, therapist, care_link
 ):
     other = link(therapist, make_user(), "Alex")
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     html = client.get(reverse("clinic:roster")).content.decode()
     for care in (care_link, other):
         assert f'href="{reverse("clinic:client", args=[care.pk])}"' in html

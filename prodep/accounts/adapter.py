@@ -10,6 +10,8 @@ from django.contrib import messages
 
 from prodep.journal import crypto
 
+from . import two_factor
+
 security_log = logging.getLogger("prodep.security")
 
 
@@ -50,6 +52,14 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         if not self._login_failed_rl_usage:
             raise ImmediateHttpResponse(ratelimit.respond_429(request))
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Setting up two-factor sign-in straight after signing in asks for no password again."""
+        if app == "allauth.mfa" and two_factor.signed_in_recently_for_setup(
+            getattr(allauth_context, "request", None)
+        ):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -3,13 +3,14 @@
 import hashlib
 import time
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from .two_factor import code_entry_url, passed_second_factor
 
 SIGNED_IN_AT = "prodep_signed_in_at"
 REFRESHED_AT = "prodep_refreshed_at"
@@ -116,7 +117,8 @@ def _exempt(path: str) -> bool:
 
 
 class StaffTwoFactorMiddleware:
-    """Staff (administrators and authors) must set up two-factor sign-in before anything else."""
+    """Staff (administrators and authors) pass two-factor sign-in in this session before anything
+    else, the admin and the author preview included (see ``two_factor``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -127,8 +129,12 @@ class StaffTwoFactorMiddleware:
             user.is_authenticated
             and user.is_staff
             and not _exempt(request.path)
-            and not Authenticator.objects.filter(user=user).exists()
+            and not passed_second_factor(request)
         ):
-            messages.info(request, "Staff accounts need two-factor sign-in. Please set it up now.")
-            return redirect("mfa_activate_totp")
+            url = code_entry_url(request)
+            if url is None:
+                messages.info(request, "Staff accounts need two-factor sign-in. Please set it up.")
+                return redirect("mfa_activate_totp")
+            messages.info(request, "Please confirm it is you with your second factor first.")
+            return redirect(url)
         return self.get_response(request)

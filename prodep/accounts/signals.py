@@ -6,6 +6,7 @@ from django.contrib.auth.signals import user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from . import two_factor
 from .models import Profile, User
 
 # Security events, for the operator: who and what, never passwords, codes or content.
@@ -43,3 +44,20 @@ def log_password_change(sender, request, user, **kwargs):
 @receiver(authenticator_removed)
 def log_authenticator_change(sender, request, user, authenticator, **kwargs):
     security_log.info("authenticator %s user=%s", authenticator.type, user.pk)
+
+
+@receiver(authenticator_added)
+def bind_new_authenticator_to_this_session(sender, request, user, authenticator, **kwargs):
+    """The person who set it up is the one signed in: this session counts it, the others end.
+
+    Without this, a session signed in by password alone elsewhere would keep going as if it
+    had passed two-factor sign-in too.
+    """
+    two_factor.count_setup_as_second_factor(request, user, authenticator)
+    two_factor.end_other_sessions(request, user)
+
+
+@receiver(authenticator_removed)
+def end_sessions_that_relied_on_it(sender, request, user, authenticator, **kwargs):
+    two_factor.forget_removed_authenticators(request, user)
+    two_factor.end_other_sessions(request, user)

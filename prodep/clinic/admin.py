@@ -27,9 +27,9 @@ class TherapistProfileAdmin(admin.ModelAdmin):
 
 @admin.register(CareLink)
 class CareLinkAdmin(admin.ModelAdmin):
-    list_display = ["client_alias", "therapist", "created_at", "ended_at"]
+    list_display = ["client_alias", "therapist", "created_at", "ended_at", "ended_by"]
     list_select_related = ["therapist"]
-    readonly_fields = ["therapist", "client", "client_alias", "created_at", "ended_at"]
+    readonly_fields = ["therapist", "client", "client_alias", "created_at", "ended_at", "ended_by"]
 
 
 @admin.register(Invitation)

@@ -1,8 +1,9 @@
 from django import forms
 
+from lessons import outline
 from lessons.models import Lesson, Module, Status
 
-from .models import Assignment, Invitation, TherapistProfile
+from .models import Assignment, CareLink, ClientGroup, Invitation, TherapistProfile
 
 
 class TherapistApplicationForm(forms.ModelForm):
@@ -12,13 +13,30 @@ class TherapistApplicationForm(forms.ModelForm):
         labels = {"display_name": "Your name as clients will see it"}
 
 
+class TherapistPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = TherapistProfile
+        fields = ["email_updates", "name_in_invitations"]
+        labels = {
+            "email_updates": "Email me when a client shares a reflection or finishes an assignment",
+            "name_in_invitations": "Add my name to the invitation emails I send",
+        }
+        help_texts = {
+            "email_updates": "The email names no lesson and quotes nothing.",
+            "name_in_invitations": "Off unless you turn it on: someone else may read your "
+            "client's inbox, and an email that names a therapist tells them more than your "
+            "client may want known. Without it, the email names no one.",
+        }
+
+
 class InvitationForm(forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["email", "message"]
         labels = {"email": "Client's email (optional)", "message": "Personal message (optional)"}
         help_texts = {
-            "email": "We send the link with a neutral subject line. Leave empty to copy the link "
+            "email": "We send the link with a neutral subject line, and the email names no one "
+            "unless you chose to add your name in your settings. Leave empty to copy the link "
             "and pass it on yourself.",
             "message": "Shown to your client when they open the link.",
         }
@@ -33,8 +51,20 @@ class AcceptInvitationForm(forms.Form):
     )
 
 
+def lesson_choices(course: outline.Outline) -> list:
+    """Published lessons grouped by module, as ``<optgroup>``s, in course order."""
+    groups: dict[Module, list] = {}
+    for lesson in course.published:
+        groups.setdefault(lesson.module, []).append((lesson.pk, lesson.title))
+    return [("", "---------"), *((module.title, items) for module, items in groups.items())]
+
+
 class AssignmentForm(forms.ModelForm):
-    """Assign a whole module or a single lesson: exactly one of the two."""
+    """Assign a whole module or a single lesson: exactly one of the two.
+
+    The choices come from the cached course outline (no query to draw the form); the submitted
+    value is checked against the live module and lesson tables.
+    """
 
     module = forms.ModelChoiceField(queryset=Module.objects.none(), required=False)
     lesson = forms.ModelChoiceField(
@@ -52,17 +82,69 @@ class AssignmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        course = outline.current()
         self.fields["module"].queryset = Module.objects.live()
+        self.fields["module"].choices = [
+            ("", "---------"),
+            *((m.pk, m.title) for m in course.modules if course.published_counts.get(m.id)),
+        ]
         self.fields["lesson"].queryset = Lesson.objects.filter(
             is_live=True, status=Status.PUBLISHED, module__is_live=True
-        ).select_related("module")
+        )
+        self.fields["lesson"].choices = lesson_choices(course)
 
     def clean(self):
+        """One plain message, next to the field it is about: the database's own check on the
+        same rule (``assignment_is_a_module_or_a_lesson``) is then not run by the form, so its
+        wording never reaches the page."""
         data = super().clean()
-        if bool(data.get("module")) == bool(data.get("lesson")):
-            raise forms.ValidationError("Choose either a module or a single lesson.")
+        module, lesson = data.get("module"), data.get("lesson")
+        if self.has_error("module") or self.has_error("lesson"):
+            return data
+        if not module and not lesson:
+            self.add_error("module", "Choose a module, or a single lesson below.")
+        elif module and lesson:
+            self.add_error("lesson", "Choose a module or a single lesson, not both.")
         return data
 
     @property
     def target(self):
         return self.cleaned_data.get("module") or self.cleaned_data.get("lesson")
+
+
+class ClientGroupForm(forms.ModelForm):
+    """A group's name and members, chosen among the therapist's own active clients only."""
+
+    members = forms.ModelMultipleChoiceField(
+        queryset=CareLink.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Clients in this group",
+        error_messages={"invalid_choice": "Choose among your own clients only."},
+    )
+
+    class Meta:
+        model = ClientGroup
+        fields = ["name"]
+        labels = {"name": "Group name"}
+        help_texts = {"name": "Only you see it. Your clients never see the group or who is in it."}
+
+    def __init__(self, *args, therapist: TherapistProfile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.therapist = therapist
+        members = self.fields["members"]
+        members.queryset = CareLink.objects.for_therapist(therapist).order_by("client_alias")
+        members.label_from_instance = lambda link: link.client_alias
+        if self.instance.pk:
+            members.initial = list(
+                self.instance.memberships.filter(link__ended_at__isnull=True).values_list(
+                    "link_id", flat=True
+                )
+            )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        taken = ClientGroup.objects.for_therapist(self.therapist).filter(name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"You already have a group called “{name}”.")
+        return name

@@ -7,17 +7,19 @@ The privacy promise lives here: a therapist reaches a client only through an act
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from lessons.models import Lesson, Module
 from prodep.journal.models import Reflection
 
 INVITATION_DAYS = 14
+UNDO_DAYS = 7  # how long a therapist may undo ending a link
 
 
 class TherapistProfile(models.Model):
@@ -38,6 +40,10 @@ class TherapistProfile(models.Model):
         default=False,
         help_text="Email me when a client shares a reflection or finishes an assignment.",
     )
+    # Off by default: whoever else reads the client's inbox would learn who invited them.
+    name_in_invitations = models.BooleanField(
+        default=False, help_text="Add my name to the invitation emails I send."
+    )
     applied_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -55,7 +61,7 @@ def hash_token(token: str) -> str:
 
 class InvitationQuerySet(models.QuerySet):
     def for_therapist(self, therapist: TherapistProfile):
-        return self.filter(therapist=therapist)
+        return self.filter(therapist=therapist).select_related("therapist")
 
 
 class Invitation(models.Model):
@@ -66,6 +72,7 @@ class Invitation(models.Model):
         USED = "used", "Used"
         EXPIRED = "expired", "Expired"
         REVOKED = "revoked", "Revoked"
+        WITHDRAWN = "withdrawn", "No longer available"  # the therapist is no longer approved
 
     therapist = models.ForeignKey(
         TherapistProfile, on_delete=models.CASCADE, related_name="invitations"
@@ -107,6 +114,8 @@ class Invitation(models.Model):
             return self.State.USED
         if self.expires_at <= timezone.now():
             return self.State.EXPIRED
+        if not self.therapist.is_approved:
+            return self.State.WITHDRAWN
         return self.State.OPEN
 
 
@@ -114,15 +123,45 @@ class CareLinkQuerySet(models.QuerySet):
     def active(self):
         return self.filter(ended_at__isnull=True)
 
+    def ended_by_therapist(self, therapist: TherapistProfile):
+        """Links this therapist ended (only these can they restore)."""
+        return self.filter(therapist=therapist, ended_by=CareLink.EndedBy.THERAPIST)
+
+    def undoable(self):
+        """Ended by the therapist within ``UNDO_DAYS``, and the pair not linked again since: the
+        therapist may still restore these (the roster offers "Undo"), and the client may make
+        the ending final."""
+        cutoff = timezone.now() - timedelta(days=UNDO_DAYS)
+        linked_again = CareLink.objects.active().filter(
+            therapist=OuterRef("therapist"), client=OuterRef("client")
+        )
+        return self.filter(ended_by=CareLink.EndedBy.THERAPIST, ended_at__gt=cutoff).exclude(
+            Exists(linked_again)
+        )
+
     def for_therapist(self, therapist: TherapistProfile):
         return self.active().filter(therapist=therapist)
 
     def for_client(self, user):
         return self.active().filter(client=user)
 
+    def shareable_by(self, user):
+        """The client's links a reflection may be shared on: active, with a therapist who is
+        still approved (an account whose approval was withdrawn receives nothing new)."""
+        return self.for_client(user).filter(therapist__status=TherapistProfile.Status.APPROVED)
+
 
 class CareLink(models.Model):
-    """A client's consent to be followed by one therapist. Either side may end it."""
+    """A client's consent to be followed by one therapist. Either side may end it.
+
+    Ending marks the link ended; nothing is deleted, so a therapist who ended it by mistake may
+    restore it within ``UNDO_DAYS``, with its assignments and shares. A link the client ended
+    is theirs to keep ended: the therapist cannot restore it.
+    """
+
+    class EndedBy(models.TextChoices):
+        THERAPIST = "therapist", "The therapist"
+        CLIENT = "client", "The client"
 
     therapist = models.ForeignKey(TherapistProfile, on_delete=models.CASCADE, related_name="links")
     client = models.ForeignKey(
@@ -133,6 +172,8 @@ class CareLink(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Blank while active, and on links ended before this was recorded (never restorable).
+    ended_by = models.CharField(max_length=10, choices=EndedBy.choices, blank=True)
 
     objects = CareLinkQuerySet.as_manager()
 
@@ -143,10 +184,77 @@ class CareLink(models.Model):
                 condition=Q(ended_at__isnull=True),
                 name="one_active_link_per_pair",
             ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=False) | Q(ended_by=""),
+                name="active_link_has_no_ender",
+                violation_error_message="An active link cannot have been ended.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.client_alias} with {self.therapist}"
+
+    @property
+    def undo_until(self) -> datetime | None:
+        """Until when the therapist may still restore this link, if they ended it."""
+        if self.ended_at and self.ended_by == self.EndedBy.THERAPIST:
+            return self.ended_at + timedelta(days=UNDO_DAYS)
+        return None
+
+
+class ClientGroupQuerySet(models.QuerySet):
+    def for_therapist(self, therapist: TherapistProfile):
+        return self.filter(therapist=therapist)
+
+
+class ClientGroup(models.Model):
+    """A therapist's named group of their linked clients (a partner group, say), to assign a
+    module to everyone at once and follow the group's progress in one table.
+
+    Clients never see the group, its name or who else is in it: each gets an assignment of
+    their own. Members are links; a member's link must be the group's therapist's, which the
+    database cannot check across tables: ``services.save_group`` is the one way members are
+    set, and it checks.
+    """
+
+    therapist = models.ForeignKey(
+        TherapistProfile, on_delete=models.CASCADE, related_name="client_groups"
+    )
+    name = models.CharField(max_length=80)
+    members = models.ManyToManyField(CareLink, through="GroupMembership", related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClientGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "therapist",
+                name="group_name_once_per_therapist",
+                violation_error_message="You already have a group with this name.",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="group_has_a_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMembership(models.Model):
+    group = models.ForeignKey(ClientGroup, on_delete=models.CASCADE, related_name="memberships")
+    # An ended link stays a member, so undoing the ending brings the client back to the group.
+    link = models.ForeignKey(CareLink, on_delete=models.CASCADE, related_name="memberships")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "link"], name="member_once_per_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Link {self.link_id} in group {self.group_id}"
 
 
 class Assignment(models.Model):
@@ -157,6 +265,10 @@ class Assignment(models.Model):
     lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.PROTECT)
     note = models.TextField(blank=True, max_length=2000)
     due_date = models.DateField(null=True, blank=True)
+    # Given to a whole group at once (each member their own); kept if the group is deleted.
+    group = models.ForeignKey(
+        ClientGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="assignments"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -167,6 +279,7 @@ class Assignment(models.Model):
                 condition=(Q(module__isnull=False) & Q(lesson__isnull=True))
                 | (Q(module__isnull=True) & Q(lesson__isnull=False)),
                 name="assignment_is_a_module_or_a_lesson",
+                violation_error_message="Choose a module or a single lesson: one of the two.",
             ),
         ]
 
@@ -200,6 +313,22 @@ class AccessLog(models.Model):
     class What(models.TextChoices):
         CLIENT_PAGE = "client_page", "Viewed your progress page"
         REFLECTION = "reflection", "Read a reflection you shared"
+        ROSTER = "roster", "Saw your progress in their list of clients"
+        GROUP = "group", "Saw your progress in a group overview"
+        LINK_ENDED = (
+            "link_ended",
+            (
+                f"Ended the link with you. They see nothing of yours now; for {UNDO_DAYS} days "
+                "they can undo this"
+            ),
+        )
+        LINK_RESTORED = (
+            "link_restored",
+            (
+                "Undid ending the link: they see your progress, assignments and what you shared "
+                "with them again"
+            ),
+        )
 
     therapist = models.ForeignKey(
         TherapistProfile, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,4 +1,5 @@
-"""Who may reach the therapist side: approved therapists with two-factor sign-in, nobody else."""
+"""Who may reach the therapist side: approved therapists who passed two-factor sign-in in this
+session, nobody else."""
 
 from functools import wraps
 
@@ -7,15 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
+from prodep.accounts.two_factor import code_entry_url, passed_second_factor
+
 from . import services
 
 
-def therapist_required(view):
-    """Approved therapist with TOTP set up; the profile is passed to the view as ``therapist``.
+def approved_therapist_required(view):
+    """An approved therapist, second factor or not: for the welcome before two-factor set-up.
 
-    No profile or an unapproved one gets 403 (the apply page says where an application
-    stands). An approved therapist without two-factor sign-in is sent to set it up first,
-    before any client data is shown.
+    No profile or an unapproved one gets 403 (the apply page says where an application stands).
+    The profile is passed to the view as ``therapist``.
     """
 
     @login_required
@@ -24,9 +26,28 @@ def therapist_required(view):
         profile = services.therapist_profile(request.user)
         if profile is None or not profile.is_approved:
             raise PermissionDenied("Only approved therapists can use this page.")
-        if not services.has_two_factor(request.user):
-            messages.info(request, "Please set up two-factor sign-in before you see client data.")
-            return redirect("mfa_activate_totp")
         return view(request, *args, therapist=profile, **kwargs)
+
+    return wrapper
+
+
+def therapist_required(view):
+    """An approved therapist whose session passed a second factor (``two_factor``).
+
+    Without an authenticator yet, the therapist is welcomed and walked through setting one up;
+    with one but not used in this session (signed in before it existed), asked for its code.
+    Either way before any client data is shown.
+    """
+
+    @approved_therapist_required
+    @wraps(view)
+    def wrapper(request, *args, therapist, **kwargs):
+        if not passed_second_factor(request):
+            url = code_entry_url(request)
+            if url is None:
+                return redirect("clinic:welcome")
+            messages.info(request, "Please confirm it is you with your authenticator app first.")
+            return redirect(url)
+        return view(request, *args, therapist=therapist, **kwargs)
 
     return wrapper

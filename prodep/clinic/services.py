@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +20,19 @@ from lessons.models import Lesson, Module, Progress, Status
 from prodep.journal.models import Reflection
 from prodep.urlkit import url_for_pk
 
-from .models import AccessLog, Assignment, CareLink, Invitation, Share, TherapistProfile, hash_token
+from . import pictures
+from .models import (
+    UNDO_DAYS,
+    AccessLog,
+    Assignment,
+    CareLink,
+    ClientGroup,
+    GroupMembership,
+    Invitation,
+    Share,
+    TherapistProfile,
+    hash_token,
+)
 
 DUE_SOON_DAYS = 3
 
@@ -42,8 +53,18 @@ def therapist_profile(user) -> TherapistProfile | None:
         return None
 
 
-def has_two_factor(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+def is_approved_therapist(user) -> bool:
+    """No query: the therapist profile is loaded with the user (prodep.accounts.backends)."""
+    profile = therapist_profile(user)
+    return profile is not None and profile.is_approved
+
+
+def home_url(user) -> str:
+    """Where a person's "home" is: an approved therapist's is their client list, everyone
+    else's the reading dashboard."""
+    if is_approved_therapist(user):
+        return reverse("clinic:roster")
+    return reverse("dashboard")
 
 
 def decide_application(profile: TherapistProfile, approve: bool) -> None:
@@ -66,7 +87,8 @@ def create_invitation(therapist: TherapistProfile, email: str = "", message: str
     invitation, token = Invitation.issue(therapist, email=email, message=message)
     url = invitation_url(token)
     if email:
-        body = render_to_string("clinic/email/invitation.txt", {"therapist": therapist, "url": url})
+        name = therapist.display_name if therapist.name_in_invitations else ""
+        body = render_to_string("clinic/email/invitation.txt", {"name": name, "url": url})
         # Neutral subject; no lesson or reflection content, and not the personal message,
         # which the invitee reads only after opening the link.
         send_mail("An invitation for you", body, None, [email])
@@ -117,19 +139,61 @@ def revoke_invitation(invitation: Invitation) -> None:
         invitation.save(update_fields=["revoked_at"])
 
 
-def end_link(link: CareLink) -> None:
-    """Ends access at once: every therapist lookup goes through active links only."""
-    CareLink.objects.filter(pk=link.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+def end_link(link: CareLink, by: str) -> bool:
+    """Ends access at once (every therapist lookup goes through active links only); nothing is
+    deleted. A therapist's ending is written in the client's access log and can be undone for
+    ``UNDO_DAYS``. Returns False if the link had already ended."""
+    with transaction.atomic():
+        ended = CareLink.objects.filter(pk=link.pk, ended_at__isnull=True).update(
+            ended_at=timezone.now(), ended_by=by
+        )
+        if ended and by == CareLink.EndedBy.THERAPIST:
+            log_access(link.therapist, link.client_id, AccessLog.What.LINK_ENDED)
+    return bool(ended)
+
+
+def restore_link(link: CareLink) -> None:
+    """Undo a therapist's ending of a link, with its assignments and shares, within the window.
+
+    Refused when the client has linked with the same therapist again since (a link can be active
+    once per pair), when the window has passed, or when the client ended it.
+    """
+    if link.undo_until is None or link.undo_until <= timezone.now():
+        raise ClinicError(
+            f"It is more than {UNDO_DAYS} days since this link ended, so it cannot be undone. "
+            f"{link.client_alias} can link with you again through a new invitation."
+        )
+    try:
+        with transaction.atomic():
+            restored = CareLink.objects.filter(
+                pk=link.pk, ended_by=CareLink.EndedBy.THERAPIST, ended_at=link.ended_at
+            ).update(ended_at=None, ended_by="")
+            if restored:
+                log_access(link.therapist, link.client_id, AccessLog.What.LINK_RESTORED)
+    except IntegrityError:
+        raise ClinicError(
+            f"{link.client_alias} is linked with you again already, through a new invitation."
+        ) from None
+    if not restored:
+        raise ClinicError("This link has changed since the page was loaded. Nothing changed.")
+
+
+def keep_ended(link: CareLink) -> None:
+    """The client's answer to a therapist ending the link: keep it ended, with no undo."""
+    CareLink.objects.filter(pk=link.pk, ended_by=CareLink.EndedBy.THERAPIST).update(
+        ended_by=CareLink.EndedBy.CLIENT
+    )
 
 
 def notify_therapist(care_link: CareLink, event: str) -> None:
-    """Optional update email (off unless the therapist turned it on).
+    """Optional update email (off unless the therapist turned it on; never to an account whose
+    approval was withdrawn).
 
     The subject is neutral and the body carries only the client's chosen name and what kind of
     thing happened: never lesson titles or reflection text.
     """
     therapist = care_link.therapist
-    if not therapist.email_updates:
+    if not (therapist.email_updates and therapist.is_approved):
         return
     body = render_to_string(
         "clinic/email/update.txt",
@@ -293,6 +357,7 @@ class RosterRow:
     last_activity: datetime | None = None
     last_activity_text: str = ""
     url: str = ""
+    reading: pictures.Chart | None = None  # lessons read per module
 
     # Read by the filter, the sort and twice by the template: counted once, after assembly.
     @cached_property
@@ -316,27 +381,39 @@ ROSTER_FILTERS = {
 }
 
 
+def _reading_by_client(client_ids: list[int]) -> tuple[dict[int, set[int]], dict[int, datetime]]:
+    """Each client's completed lesson ids and when they last opened a lesson, in one query."""
+    done: dict[int, set[int]] = defaultdict(set)
+    last: dict[int, datetime] = {}
+    rows = Progress.objects.filter(user_id__in=client_ids).values_list(
+        "user_id", "lesson_id", "completed_at", "last_opened_at"
+    )
+    for user_id, lesson_id, completed_at, opened_at in rows:
+        if completed_at:
+            done[user_id].add(lesson_id)
+        if opened_at and (user_id not in last or opened_at > last[user_id]):
+            last[user_id] = opened_at
+    return done, last
+
+
 def roster(
     therapist: TherapistProfile, sort: str = "name", show: str = "all", query: str = ""
 ) -> list[RosterRow]:
-    """The therapist's active clients with progress and deadlines, in a fixed number of queries."""
+    """The therapist's active clients with progress, a picture of it per module, and deadlines,
+    in a fixed number of queries whatever the number of clients."""
     links = list(CareLink.objects.for_therapist(therapist).order_by("client_alias"))
     if query:
         links = [link for link in links if query.lower() in link.client_alias.lower()]
     client_url = url_for_pk("clinic:client")
     rows = {link.id: RosterRow(link, url=client_url(link.id)) for link in links}
+    done, activity = _reading_by_client([link.client_id for link in links])
     assignments = list(Assignment.objects.filter(link__in=links))
     _attach_targets(assignments, {link.id: link for link in links})
-    for status in assignment_statuses(assignments):
+    for status in assignment_statuses(assignments, done):
         rows[status.assignment.link_id].assignments.append(status)
-    client_ids = [link.client_id for link in links]
-    activity = dict(
-        Progress.objects.filter(user_id__in=client_ids)
-        .values_list("user_id")
-        .annotate(last=Max("last_opened_at"))
-    )
-    now = timezone.now()
+    course, now = outline.current(), timezone.now()
     for row in rows.values():
+        row.reading = pictures.module_bars(course, done.get(row.link.client_id, set()))
         row.last_activity = activity.get(row.link.client_id)
         row.last_activity_text = ago(row.last_activity, now) if row.last_activity else ""
     result = [row for row in rows.values() if ROSTER_FILTERS.get(show, ROSTER_FILTERS["all"])(row)]
@@ -384,37 +461,143 @@ def shared_reflections(link: CareLink) -> list[Share]:
     )
 
 
-def log_access(therapist: TherapistProfile, client, what: str, prompt_text: str = "") -> None:
-    AccessLog.objects.create(
+def log_access(therapist: TherapistProfile, client_id: int, what: str, prompt_text: str = ""):
+    _log_row(therapist, client_id, what, prompt_text).save()
+
+
+def _log_row(therapist: TherapistProfile, client_id: int, what: str, prompt: str = "") -> AccessLog:
+    return AccessLog(
         therapist=therapist,
         therapist_name=therapist.display_name,
-        client=client,
+        client_id=client_id,
         what=what,
-        prompt_text=prompt_text[:300],
+        prompt_text=prompt[:300],
     )
 
 
-def record_client_page_view(link: CareLink, shares: list[Share]) -> None:
-    """One row for the page and one per shared reflection shown: the client sees every look."""
-    logs = [
-        AccessLog(
-            therapist=link.therapist,
-            therapist_name=link.therapist.display_name,
-            client_id=link.client_id,
-            what=AccessLog.What.CLIENT_PAGE,
-        )
-    ]
+def record_client_page_view(
+    link: CareLink, shares: list[Share], seen_since: datetime | None = None
+) -> None:
+    """One row for the page and one per shared reflection shown: the client sees every look.
+
+    ``seen_since``: this page is the therapist's way back from their own save (an assignment
+    added, changed or removed), and they last looked at it then. Only what is new to them since
+    is a new look: a reflection shared after that moment; the page itself is not.
+    """
+    logs = (
+        [] if seen_since else [_log_row(link.therapist, link.client_id, AccessLog.What.CLIENT_PAGE)]
+    )
     logs += [
-        AccessLog(
-            therapist=link.therapist,
-            therapist_name=link.therapist.display_name,
-            client_id=link.client_id,
-            what=AccessLog.What.REFLECTION,
-            prompt_text=share.reflection.prompt_text[:300],
+        _log_row(
+            link.therapist, link.client_id, AccessLog.What.REFLECTION, share.reflection.prompt_text
         )
         for share in shares
+        if not seen_since or share.shared_at > seen_since
     ]
     AccessLog.objects.bulk_create(logs)
+
+
+def last_look(link: CareLink) -> datetime | None:
+    """When the therapist last opened this client's page."""
+    return (
+        AccessLog.objects.filter(
+            therapist=link.therapist_id, client_id=link.client_id, what=AccessLog.What.CLIENT_PAGE
+        )
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
+def record_overview(therapist: TherapistProfile, client_ids: list[int], what: str) -> None:
+    """One row per client whose progress an overview showed (the roster, a group), in one
+    insert whatever the number of clients."""
+    AccessLog.objects.bulk_create([_log_row(therapist, i, what) for i in client_ids])
+
+
+# Groups ---------------------------------------------------------------------------------------
+
+
+def save_group(
+    therapist: TherapistProfile, name: str, links: list[CareLink], group: ClientGroup | None = None
+) -> ClientGroup:
+    """Create or change a group: its name and its active members.
+
+    Every member must be an active link of this therapist (the form offers nothing else; this
+    refuses a crafted request too). A member whose link has ended stays in the group, so undoing
+    the ending brings them back.
+    """
+    own = set(CareLink.objects.for_therapist(therapist).values_list("id", flat=True))
+    chosen = {link.id for link in links}
+    if not chosen <= own:
+        raise ClinicError("Choose among your own clients only.")
+    try:
+        with transaction.atomic():
+            group = group or ClientGroup(therapist=therapist)
+            group.name = name
+            group.save()
+            group.memberships.filter(link_id__in=own - chosen).delete()
+            GroupMembership.objects.bulk_create(
+                [GroupMembership(group=group, link_id=i) for i in chosen], ignore_conflicts=True
+            )
+    except IntegrityError:
+        raise ClinicError(f"You already have a group called “{name}”.") from None
+    return group
+
+
+def group_links(group: ClientGroup) -> list[CareLink]:
+    """The group's members whose link is active, by name."""
+    return list(CareLink.objects.active().filter(memberships__group=group).order_by("client_alias"))
+
+
+def assign_to_group(
+    group: ClientGroup, target: Module | Lesson, note: str, due: date | None
+) -> list[Assignment]:
+    """One assignment for each active member, each their own: same target, note and due date."""
+    is_module = isinstance(target, Module)
+    assignments = [
+        Assignment(
+            link=link,
+            group=group,
+            module=target if is_module else None,
+            lesson=None if is_module else target,
+            note=note,
+            due_date=due,
+        )
+        for link in group_links(group)
+    ]
+    return Assignment.objects.bulk_create(assignments)
+
+
+@dataclass
+class GroupTable:
+    """The group's progress: a row per member, a column per module or lesson given to the
+    group, each cell (the column's target, that member's own assignment or None)."""
+
+    targets: list
+    rows: list[tuple[CareLink, list[tuple[object, AssignmentStatus | None]]]]
+
+
+def group_progress(group: ClientGroup, links: list[CareLink]) -> GroupTable:
+    """In two queries whatever the number of members: their group assignments, and their
+    completed lessons."""
+    assignments = list(
+        Assignment.objects.filter(group=group, link__in=links).order_by("created_at")
+    )
+    _attach_targets(assignments, {link.id: link for link in links})
+    statuses = assignment_statuses(assignments)
+    targets: dict[tuple, object] = {}
+    cells: dict[tuple, AssignmentStatus] = {}
+    for status in statuses:  # oldest first: a later assignment of the same target wins
+        a = status.assignment
+        key = (a.module_id, a.lesson_id)
+        targets.setdefault(key, a.target)
+        cells[(a.link_id, key)] = status
+    rows = [
+        (link, [(target, cells.get((link.id, key))) for key, target in targets.items()])
+        for link in links
+    ]
+    return GroupTable(list(targets.values()), rows)
 
 
 # Sharing ----------------------------------------------------------------------------------------
@@ -424,7 +607,7 @@ def set_shares(user, reflection: Reflection, link_ids: set[int]) -> None:
     """Share one reflection with exactly these of the user's active links; unshare the rest."""
     if reflection.user_id != user.id:
         raise ClinicError("That reflection is not yours.")
-    allowed = set(CareLink.objects.for_client(user).values_list("id", flat=True))
+    allowed = set(CareLink.objects.shareable_by(user).values_list("id", flat=True))
     unknown = link_ids - allowed
     if unknown:
         raise ClinicError("You can only share with a therapist you are linked to.")
@@ -442,8 +625,9 @@ def set_shares(user, reflection: Reflection, link_ids: set[int]) -> None:
 
 
 def sharing_options(user, reflections: list[Reflection]) -> tuple[list[CareLink], dict]:
-    """The user's active links, and for each reflection the set of link ids it is shared with."""
-    links = list(CareLink.objects.for_client(user).select_related("therapist"))
+    """The links the user may share on, and for each reflection the set of link ids it is shared
+    with."""
+    links = list(CareLink.objects.shareable_by(user).select_related("therapist"))
     shared: dict[int, set[int]] = defaultdict(set)
     if links:
         for reflection_id, link_id in Share.objects.filter(
@@ -453,5 +637,49 @@ def sharing_options(user, reflections: list[Reflection]) -> tuple[list[CareLink]
     return links, shared
 
 
-def access_log_for(user):
-    return AccessLog.objects.filter(client=user).order_by("-at")
+VISIT_GAP = timedelta(minutes=30)
+
+
+@dataclass
+class LogLine:
+    """What one therapist did during one visit, of one kind: every raw row it stands for."""
+
+    therapist_name: str
+    what: str
+    prompt_text: str
+    first: datetime
+    last: datetime
+    count: int = 1
+
+
+def access_log_for(user, rows: int = 2000) -> list[LogLine]:
+    """The client's access log, grouped per visit for reading.
+
+    Every look is kept as its own row (the export has them all). For reading, a therapist's
+    rows with less than ``VISIT_GAP`` between them are one visit, and within a visit each kind
+    of look (the progress page, each shared reflection, the client list) is one line with how
+    many times and between when: five reloads in a minute read as one visit, not five alarms.
+    """
+    entries = AccessLog.objects.filter(client=user).order_by("-at")[:rows]
+    lines: list[LogLine] = []
+    visits: dict[tuple, tuple[datetime, dict]] = {}  # therapist -> (earliest so far, its lines)
+    for entry in entries:
+        who = (entry.therapist_id, entry.therapist_name)
+        earliest, kinds = visits.get(who, (None, None))
+        if earliest is None or earliest - entry.at > VISIT_GAP:
+            kinds = {}
+        key = (entry.what, entry.prompt_text)
+        if key in kinds:
+            line = kinds[key]
+            line.first, line.count = entry.at, line.count + 1
+        else:
+            line = kinds[key] = LogLine(
+                entry.therapist_name,
+                entry.get_what_display(),
+                entry.prompt_text,
+                entry.at,
+                entry.at,
+            )
+            lines.append(line)
+        visits[who] = (entry.at, kinds)
+    return lines

@@ -1,16 +1,30 @@
+from datetime import UTC, datetime
+
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from prodep.accounts.two_factor import has_authenticator
 from prodep.journal.models import Reflection
 from prodep.journal.services import journal_url
 
-from . import services
-from .forms import AcceptInvitationForm, AssignmentForm, InvitationForm, TherapistApplicationForm
-from .models import AccessLog, Assignment, CareLink, Invitation
-from .permissions import therapist_required
+from . import pictures, services
+from .forms import (
+    AcceptInvitationForm,
+    AssignmentForm,
+    ClientGroupForm,
+    InvitationForm,
+    TherapistApplicationForm,
+    TherapistPreferencesForm,
+)
+from .models import UNDO_DAYS, AccessLog, Assignment, CareLink, ClientGroup, Invitation
+from .permissions import approved_therapist_required, therapist_required
 
 # Therapist side ---------------------------------------------------------------------------------
 
@@ -30,18 +44,29 @@ def apply(request):
     return render(request, "clinic/apply.html", {"form": form})
 
 
+@approved_therapist_required
+def welcome(request, therapist):
+    """Before two-factor set-up: why it is asked, and the way to it. Once set up, the roster."""
+    if has_authenticator(request.user):
+        return redirect("clinic:roster")
+    return render(request, "clinic/welcome.html", {"therapist": therapist})
+
+
 @therapist_required
 def roster(request, therapist):
     sort = request.GET.get("sort", "name")
     show = request.GET.get("show", "all")
     query = request.GET.get("q", "")[:60]
     rows = services.roster(therapist, sort=sort, show=show, query=query)
+    services.record_overview(therapist, [row.link.client_id for row in rows], AccessLog.What.ROSTER)
     return render(
         request,
         "clinic/roster.html",
         {
             "therapist": therapist,
             "rows": rows,
+            "recently_ended": CareLink.objects.undoable().filter(therapist=therapist),
+            "groups": ClientGroup.objects.for_therapist(therapist),
             "sort": sort,
             "show": show,
             "q": query,
@@ -52,14 +77,14 @@ def roster(request, therapist):
 
 
 @therapist_required
-@require_POST
-def email_updates(request, therapist):
-    therapist.email_updates = request.POST.get("email_updates") == "on"
-    therapist.save(update_fields=["email_updates"])
-    messages.success(
-        request, "Update emails are on." if therapist.email_updates else "Update emails are off."
-    )
-    return redirect("clinic:roster")
+@require_http_methods(["GET", "POST"])
+def preferences(request, therapist):
+    form = TherapistPreferencesForm(request.POST or None, instance=therapist)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your settings were saved.")
+        return redirect("clinic:preferences")
+    return render(request, "clinic/preferences.html", {"form": form})
 
 
 @therapist_required
@@ -85,13 +110,35 @@ def invitations(request, therapist):
     )
 
 
+def _confirm(request, *, title: str, points: list[str], button: str, cancel: str, back: str = ""):
+    """The page every destructive action shows first (GET), saying what will happen; its form
+    posts back to the same address. Works without JavaScript."""
+    return render(
+        request,
+        "clinic/confirm.html",
+        {"title": title, "points": points, "button": button, "cancel": cancel, "back": back},
+    )
+
+
 @therapist_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke_invitation(request, pk, therapist):
     invitation = get_object_or_404(Invitation.objects.for_therapist(therapist), pk=pk)
-    services.revoke_invitation(invitation)
-    messages.success(request, "The invitation link no longer works.")
-    return redirect("clinic:invitations")
+    if request.method == "POST":
+        services.revoke_invitation(invitation)
+        messages.success(request, "The invitation was withdrawn. Its link no longer works.")
+        return redirect("clinic:invitations")
+    made = date_format(invitation.created_at, "j M Y")
+    return _confirm(
+        request,
+        title=f"Withdraw the invitation of {made}?",
+        points=[
+            "Its link stops working at once: whoever opens it is told it was withdrawn.",
+            "This cannot be undone, but you can create a new invitation at any time.",
+        ],
+        button="Withdraw the invitation",
+        cancel=reverse("clinic:invitations"),
+    )
 
 
 @therapist_required
@@ -100,26 +147,67 @@ def client_page(request, pk, therapist):
         CareLink.objects.for_therapist(therapist).select_related("therapist"), pk=pk
     )
     shares = services.shared_reflections(link)
-    services.record_client_page_view(link, shares)
+    services.record_client_page_view(link, shares, _back_from_own_save(request, link))
     progress = services.client_progress(link.client_id)
     done = {lesson.id for m in progress for lesson, _ in m.completions}
+    completed = (when for m in progress for _, when in m.completions)
+    weekly = pictures.weekly_reading(completed, timezone.localdate())
     assignments = services.assignment_statuses(
         services.assignments_for_link(link), {link.client_id: done}
     )
     return render(
         request,
         "clinic/client.html",
-        {"link": link, "shares": shares, "assignments": assignments, "progress": progress},
+        {
+            "link": link,
+            "shares": shares,
+            "assignments": assignments,
+            "progress": progress,
+            "weekly": weekly,
+        },
+    )
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def therapist_end_link(request, pk, therapist):
+    link = get_object_or_404(CareLink.objects.for_therapist(therapist), pk=pk)
+    name = link.client_alias
+    if request.method == "POST":
+        services.end_link(link, by=CareLink.EndedBy.THERAPIST)
+        messages.success(
+            request,
+            f"You are no longer linked with {name}. You can undo this from your client list "
+            f"for {UNDO_DAYS} days.",
+        )
+        return redirect("clinic:roster")
+    return _confirm(
+        request,
+        title=f"End the link with {name}?",
+        points=[
+            f"You will no longer see {name}'s progress, assignments or shared reflections.",
+            f"{name} is told, in their record of who has seen what.",
+            f"Nothing is deleted: for {UNDO_DAYS} days you can undo this from your client list, "
+            f"and everything comes back as it was. After that, {name} would need a new "
+            "invitation.",
+        ],
+        button="End the link",
+        cancel=reverse("clinic:client", args=[link.pk]),
+        back=name,
     )
 
 
 @therapist_required
 @require_POST
-def therapist_end_link(request, pk, therapist):
-    link = get_object_or_404(CareLink.objects.for_therapist(therapist), pk=pk)
-    services.end_link(link)
-    messages.success(request, f"You are no longer linked with {link.client_alias}.")
-    return redirect("clinic:roster")
+def restore_link(request, pk, therapist):
+    link = get_object_or_404(CareLink.objects.ended_by_therapist(therapist), pk=pk)
+    try:
+        services.restore_link(link)
+    except services.ClinicError as error:
+        messages.error(request, str(error))
+        return redirect("clinic:roster")
+    messages.success(request, f"You are linked with {link.client_alias} again.")
+    return redirect("clinic:client", pk=link.pk)
 
 
 @therapist_required
@@ -141,6 +229,26 @@ def assignment_edit(request, pk, therapist):
     return _assignment_form(request, assignment.link, assignment)
 
 
+OWN_SAVE = "clinic_own_save"
+
+
+def _to_client_page_after_own_save(request, link):
+    """Back to the client's page after the therapist's own change, noting that the page they
+    come back to is not a new look (see ``record_client_page_view``): one use, this link only.
+    """
+    seen = services.last_look(link)
+    if seen is not None:
+        request.session[OWN_SAVE] = {"link": link.pk, "since": seen.timestamp()}
+    return redirect("clinic:client", pk=link.pk)
+
+
+def _back_from_own_save(request, link):
+    note = request.session.pop(OWN_SAVE, None)
+    if note and note.get("link") == link.pk:
+        return datetime.fromtimestamp(note["since"], tz=UTC)
+    return None
+
+
 def _assignment_form(request, link, assignment):
     form = AssignmentForm(request.POST or None, instance=assignment)
     if request.method == "POST" and form.is_valid():
@@ -148,7 +256,7 @@ def _assignment_form(request, link, assignment):
             link, form.target, form.cleaned_data["note"], form.cleaned_data["due_date"], assignment
         )
         messages.success(request, "The assignment was saved.")
-        return redirect("clinic:client", pk=link.pk)
+        return _to_client_page_after_own_save(request, link)
     return render(
         request,
         "clinic/assignment_form.html",
@@ -157,15 +265,115 @@ def _assignment_form(request, link, assignment):
 
 
 @therapist_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assignment_delete(request, pk, therapist):
     assignment = get_object_or_404(
         Assignment.objects.filter(link__in=CareLink.objects.for_therapist(therapist)), pk=pk
     )
-    link_id = assignment.link_id
-    assignment.delete()
-    messages.success(request, "The assignment was removed.")
-    return redirect("clinic:client", pk=link_id)
+    link = assignment.link
+    if request.method == "POST":
+        assignment.delete()
+        messages.success(request, "The assignment was removed.")
+        return _to_client_page_after_own_save(request, link)
+    name = link.client_alias
+    return _confirm(
+        request,
+        title=f"Remove “{assignment.target}” from {name}'s assignments?",
+        points=[
+            f"{name} will no longer see it on their home page, nor your note and due date.",
+            f"What {name} has read stays read.",
+            "This cannot be undone; you can assign it again at any time.",
+        ],
+        button="Remove the assignment",
+        cancel=reverse("clinic:client", args=[link.pk]),
+        back=name,
+    )
+
+
+# Groups -----------------------------------------------------------------------------------------
+
+
+def _own_group(therapist, pk):
+    return get_object_or_404(ClientGroup.objects.for_therapist(therapist), pk=pk)
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def group_new(request, therapist):
+    return _group_form(request, therapist, None)
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request, pk, therapist):
+    return _group_form(request, therapist, _own_group(therapist, pk))
+
+
+def _group_form(request, therapist, group):
+    form = ClientGroupForm(request.POST or None, instance=group, therapist=therapist)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.save_group(
+                therapist, form.cleaned_data["name"], form.cleaned_data["members"], group
+            )
+        except services.ClinicError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"The group “{group.name}” was saved.")
+            return redirect("clinic:group", pk=group.pk)
+    return render(request, "clinic/group_form.html", {"form": form, "group": group})
+
+
+@therapist_required
+@require_GET
+def group_page(request, pk, therapist):
+    group = _own_group(therapist, pk)
+    links = services.group_links(group)
+    table = services.group_progress(group, links)
+    services.record_overview(therapist, [link.client_id for link in links], AccessLog.What.GROUP)
+    return render(request, "clinic/group.html", {"group": group, "table": table})
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def group_assign(request, pk, therapist):
+    group = _own_group(therapist, pk)
+    links = services.group_links(group)
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        made = services.assign_to_group(
+            group, form.target, form.cleaned_data["note"], form.cleaned_data["due_date"]
+        )
+        messages.success(
+            request,
+            f"Assigned to {len(made)} client{pluralize(len(made))}, each as their own assignment.",
+        )
+        return redirect("clinic:group", pk=group.pk)
+    return render(
+        request, "clinic/group_assign.html", {"form": form, "group": group, "links": links}
+    )
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def group_delete(request, pk, therapist):
+    group = _own_group(therapist, pk)
+    if request.method == "POST":
+        group.delete()
+        messages.success(request, f"The group “{group.name}” was deleted.")
+        return redirect("clinic:roster")
+    return _confirm(
+        request,
+        title=f"Delete the group “{group.name}”?",
+        points=[
+            "The group and its list of members go; your clients stay linked with you.",
+            "Each client keeps the assignments given through the group.",
+            "This cannot be undone; you can make a new group at any time.",
+        ],
+        button="Delete the group",
+        cancel=reverse("clinic:group", args=[group.pk]),
+        back=group.name,
+    )
 
 
 # Client side ------------------------------------------------------------------------------------
@@ -196,23 +404,54 @@ def invitation(request, token):
 @login_required
 def care(request):
     links = CareLink.objects.for_client(request.user).select_related("therapist")
-    return render(request, "clinic/care.html", {"links": links})
+    ended = CareLink.objects.undoable().filter(client=request.user).select_related("therapist")
+    return render(request, "clinic/care.html", {"links": links, "recently_ended": ended})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
+def client_end_link(request, pk):
+    link = get_object_or_404(
+        CareLink.objects.for_client(request.user).select_related("therapist"), pk=pk
+    )
+    therapist = link.therapist.display_name
+    if request.method == "POST":
+        services.end_link(link, by=CareLink.EndedBy.CLIENT)
+        messages.success(request, f"{therapist} can no longer see anything of yours.")
+        return redirect("clinic:care")
+    return render(
+        request,
+        "clinic/confirm.html",
+        {
+            "title": f"End the link with {therapist}?",
+            "points": [
+                f"{therapist} will no longer see your progress, your assignments or anything you "
+                "shared with them, from now on.",
+                "Your reflections, progress and assignments stay yours; nothing is deleted.",
+                f"To link again, {therapist} would send you a new invitation.",
+            ],
+            "button": "End the link",
+            "cancel": reverse("clinic:care"),
+        },
+    )
 
 
 @login_required
 @require_POST
-@reauthentication_required
-def client_end_link(request, pk):
-    link = get_object_or_404(CareLink.objects.for_client(request.user), pk=pk)
-    services.end_link(link)
-    messages.success(request, f"{link.therapist} can no longer see anything of yours.")
+def keep_link_ended(request, pk):
+    """The client closes the therapist's undo window: the ending stands."""
+    link = get_object_or_404(CareLink.objects.undoable().filter(client=request.user), pk=pk)
+    services.keep_ended(link)
+    messages.success(request, "The link stays ended.")
     return redirect("clinic:care")
 
 
 @login_required
 def access_log(request):
-    entries = services.access_log_for(request.user)[:500]
-    return render(request, "clinic/access_log.html", {"entries": entries, "what": AccessLog.What})
+    return render(
+        request, "clinic/access_log.html", {"lines": services.access_log_for(request.user)}
+    )
 
 
 @login_required

@@ -165,9 +165,11 @@ def sign_in_context(live_server):
     from django.conf import settings
     from django.test import Client
 
+    from tests.factories import sign_in
+
     def _sign_in(context, user):
         client = Client()
-        client.force_login(user)
+        sign_in(client, user)  # with the second factor when the account has one
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         context.add_cookies(
             [

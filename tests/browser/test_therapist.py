@@ -4,19 +4,18 @@ the client links, is assigned a module, shares one reflection and stops sharing 
 Three people in three browser contexts: the therapist, an administrator and the client (the
 partner). Everyone signs in through the log-in form; the administrator with a code from an
 authenticator app, computed here from the secret as the app would, and so does the therapist
-to set one up. allauth counts a log-in as no recent confirmation: adding an authenticator and
-changing what is shared ask for the password again.
+to set one up. Setting up two-factor sign-in straight after signing in counts that sign-in as the
+recent password; changing what is shared asks for the password again.
 """
 
 import re
-import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP
 from playwright.sync_api import expect
 
 from lessons.models import Lesson
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, totp_code
 
 from .conftest import axe_problems, log_in
 
@@ -24,11 +23,6 @@ ADMIN_SECRET = "JBSWY3DPEHPK3PXP"
 THERAPIST = "Dr Rivera"
 NOTE = "Read this before our next session."
 ANSWER = "I keep checking his phone, and I hate that I do."
-
-
-def totp_code(secret: str) -> str:
-    """What an authenticator app shows now for ``secret``."""
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def enter_code(page, secret: str, label: str, button: str, accepted):
@@ -88,7 +82,7 @@ def test_journey_4_therapist_invites_assigns_and_sees_only_what_is_shared(
     # An administrator signs in with password and authenticator code, and approves.
     log_in(admin, "admin@example.com")
     expect(admin).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
-    enter_code(admin, ADMIN_SECRET, "Code", "Sign In", admin.get_by_text("Welcome back"))
+    enter_code(admin, ADMIN_SECRET, "Code", "Sign in", admin.get_by_text("Welcome back"))
     expect(admin).to_have_url(re.compile(r"/home/$"))
     admin.goto("/admin/clinic/therapistprofile/")
     row = admin.get_by_role("row").filter(has_text=THERAPIST)
@@ -100,16 +94,17 @@ def test_journey_4_therapist_invites_assigns_and_sees_only_what_is_shared(
     expect(admin.get_by_role("row").filter(has_text=THERAPIST)).to_contain_text("Approved")
     shot(admin, "02-admin-approved")
 
-    # The approved therapist must set up an authenticator app before any client data.
+    # The approved therapist must set up an authenticator app before any client data: the
+    # welcome says why, and set-up straight after signing in asks for no password again.
     therapist.goto("/clinic/")
-    expect(therapist.get_by_text("Please set up two-factor sign-in")).to_be_visible()
-    confirm_password(therapist)
+    expect(therapist).to_have_url(re.compile(r"/clinic/welcome/$"))
+    therapist.get_by_role("link", name="Set up two-factor sign-in").click()
     expect(therapist).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))
     secret = therapist.locator("#authenticator_secret").input_value()
     assert re.fullmatch(r"[A-Z2-7]{16,}=*", secret), secret
-    recovery = therapist.get_by_role("heading", name="Recovery Codes", level=1)
-    enter_code(therapist, secret, "Authenticator code", "Activate", recovery)
-    therapist.get_by_role("navigation", name="Main").get_by_role("link", name="Clients").click()
+    recovery = therapist.get_by_role("heading", name="Save your recovery codes", level=1)
+    enter_code(therapist, secret, "six-digit code", "Turn on two-factor sign-in", recovery)
+    therapist.get_by_role("link", name="Continue").click()
     expect(therapist).to_have_url(re.compile(r"/clinic/$"))
     expect(therapist.get_by_text("No clients to show.")).to_be_visible()
     problems += axe_problems(therapist)

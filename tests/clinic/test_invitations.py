@@ -1,6 +1,7 @@
 """Invitation links: hashed, single-use, expiring, revocable, honest about what is shared."""
 
 import re
+from html import unescape
 
 import time_machine
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from prodep.clinic.models import CareLink, Invitation
 from prodep.clinic.services import create_invitation
-from tests.factories import make_therapist, make_user
+from tests.factories import make_therapist, make_user, sign_in
 
 
 def path_of(url: str) -> str:
@@ -16,7 +17,7 @@ def path_of(url: str) -> str:
 
 
 def test_therapist_creates_a_link_and_only_its_hash_is_stored(client, therapist):
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     response = client.post(reverse("clinic:invitations"), {"email": "", "message": "Hi"})
     html = response.content.decode()
     url = re.search(r'id="invite-url" value="([^"]+)"', html).group(1)
@@ -27,7 +28,7 @@ def test_therapist_creates_a_link_and_only_its_hash_is_stored(client, therapist)
 
 
 def test_emailed_invitation_is_neutral(client, therapist, mailoutbox):
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     client.post(
         reverse("clinic:invitations"),
         {"email": "client@example.com", "message": "About your betrayal trauma work"},
@@ -38,6 +39,26 @@ def test_emailed_invitation_is_neutral(client, therapist, mailoutbox):
     for word in ("betray", "addict", "affair", "infidel", "prodep", "codepend", "lesson"):
         assert word not in text
     assert "/invite/" in mail.body
+    assert therapist.display_name not in mail.body  # names no one by default
+    assert "You have been invited" in mail.body
+
+
+def test_a_therapist_may_opt_in_to_their_name_in_invitation_emails(client, course, mailoutbox):
+    therapist = make_therapist("obrien@example.com")
+    therapist.display_name = "Dr O'Brien"
+    therapist.save()
+    sign_in(client, therapist.user)
+    page = client.get(reverse("clinic:preferences")).content.decode()
+    assert "Add my name to the invitation emails I send" in page
+    assert "someone else may read your client's inbox" in unescape(page)  # why it is off
+    assert 'name="name_in_invitations"' in page and "checked" not in page.split("name_in")[1][:80]
+    invitations = client.get(reverse("clinic:invitations")).content.decode()
+    assert "the email names no one" in invitations
+    client.post(reverse("clinic:preferences"), {"name_in_invitations": "on"})
+    therapist.refresh_from_db()
+    assert therapist.name_in_invitations and not therapist.email_updates
+    client.post(reverse("clinic:invitations"), {"email": "client@example.com"})
+    assert "Dr O'Brien has invited you" in mailoutbox[0].body  # plain text: not O&#x27;Brien
 
 
 def test_opening_the_link_explains_what_will_and_will_not_be_shared(client, therapist, client_a):
@@ -92,7 +113,7 @@ def test_expired_link_gets_a_clear_page(client, therapist, client_a):
 
 def test_revoked_link_gets_a_clear_page(client, therapist, client_a):
     invitation, url = create_invitation(therapist)
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     client.post(reverse("clinic:revoke", args=[invitation.pk]))
     client.force_login(client_a)
     response = client.get(path_of(url))
@@ -115,7 +136,7 @@ def test_a_client_may_link_to_several_therapists(client, therapist, client_a):
 
 def test_a_therapist_cannot_revoke_another_therapists_invitation(client, therapist):
     invitation, _ = create_invitation(make_therapist("other@example.com"))
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     assert client.post(reverse("clinic:revoke", args=[invitation.pk])).status_code == 404
     invitation.refresh_from_db()
     assert invitation.revoked_at is None

@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from lessons.models import Module
-from prodep.clinic.models import Assignment, Invitation, Share
+from prodep.clinic import services
+from prodep.clinic.models import Assignment, CareLink, Invitation, Share
 from tests.factories import (
     answer,
     link,
@@ -55,12 +56,22 @@ def world(course):
     }
     invitation, _ = Invitation.issue(linked)
     assignment = Assignment.objects.create(link=care, module=Module.objects.get(slug="first"))
+    # Links their therapist ended a day ago: one the linked therapist may restore, one A may
+    # make final.
+    ended = link(linked, make_user(), "Former")
+    services.end_link(ended, by=CareLink.EndedBy.THERAPIST)
+    ended_for_a = link(users["unlinked_therapist"].therapist_profile, a, "Sam")
+    services.end_link(ended_for_a, by=CareLink.EndedBy.THERAPIST)
+    group = services.save_group(linked, "Tuesday group", [care])
     return {
+        "group": group,
         "users": users,
         "link": care,
         "reflection": reflection,
         "invitation": invitation,
         "assignment": assignment,
+        "ended": ended,
+        "ended_for_a": ended_for_a,
     }
 
 
@@ -93,11 +104,15 @@ MATRIX = [
     ("clinic:roster", "get", lambda w: [], {}, therapist_only(200)),
     ("clinic:invitations", "get", lambda w: [], {}, therapist_only(200)),
     ("clinic:invitations", "post", lambda w: [], {"message": "hi"}, therapist_only(200)),
-    ("clinic:email_updates", "post", lambda w: [], {}, therapist_only(302)),
+    ("clinic:preferences", "get", lambda w: [], {}, therapist_only(200)),
+    ("clinic:preferences", "post", lambda w: [], {"email_updates": "on"}, therapist_only(302)),
     ("clinic:revoke", "post", lambda w: [w["invitation"].pk], {}, therapist_only(302, others=404)),
-    ("clinic:revoke", "get", lambda w: [w["invitation"].pk], {}, therapist_only(405, others=405)),
+    ("clinic:revoke", "get", lambda w: [w["invitation"].pk], {}, therapist_only(200, others=404)),
     ("clinic:client", "get", lambda w: [w["link"].pk], {}, therapist_only(200, others=404)),
     ("clinic:therapist_end", "post", lambda w: [w["link"].pk], {}, therapist_only(302, others=404)),
+    ("clinic:therapist_end", "get", lambda w: [w["link"].pk], {}, therapist_only(200, others=404)),
+    ("clinic:restore", "post", lambda w: [w["ended"].pk], {}, therapist_only(302, others=404)),
+    ("clinic:restore", "get", lambda w: [w["ended"].pk], {}, therapist_only(405, others=405)),
     ("clinic:assign", "get", lambda w: [w["link"].pk], {}, therapist_only(200, others=404)),
     (
         "clinic:assignment",
@@ -113,11 +128,35 @@ MATRIX = [
         {},
         therapist_only(302, others=404),
     ),
+    (
+        "clinic:assignment_delete",
+        "get",
+        lambda w: [w["assignment"].pk],
+        {},
+        therapist_only(200, others=404),
+    ),
+    ("clinic:group_new", "get", lambda w: [], {}, therapist_only(200)),
+    ("clinic:group_new", "post", lambda w: [], {"name": "A group"}, therapist_only(302)),
+    *(
+        (f"clinic:{name}", method, lambda w: [w["group"].pk], data, therapist_only(owner, others=o))
+        for name, method, data, owner, o in [
+            ("group", "get", {}, 200, 404),
+            ("group", "post", {}, 405, 405),
+            ("group_edit", "get", {}, 200, 404),
+            ("group_edit", "post", {"name": "Renamed"}, 302, 404),
+            ("group_assign", "get", {}, 200, 404),
+            ("group_assign", "post", {"module": "", "lesson": ""}, 200, 404),
+            ("group_delete", "get", {}, 200, 404),
+            ("group_delete", "post", {}, 302, 404),
+        ]
+    ),
     ("clinic:care", "get", lambda w: [], {}, everyone_signed_in(200)),
     ("clinic:access_log", "get", lambda w: [], {}, everyone_signed_in(200)),
     ("clinic:apply", "get", lambda w: [], {}, everyone_signed_in(200)),
     ("clinic:client_end", "post", lambda w: [w["link"].pk], {}, client_owned(302)),
-    ("clinic:client_end", "get", lambda w: [w["link"].pk], {}, everyone_signed_in(405)),
+    ("clinic:client_end", "get", lambda w: [w["link"].pk], {}, client_owned(200)),
+    ("clinic:keep_ended", "post", lambda w: [w["ended_for_a"].pk], {}, client_owned(302)),
+    ("clinic:keep_ended", "get", lambda w: [w["ended_for_a"].pk], {}, everyone_signed_in(405)),
     ("clinic:share", "post", lambda w: [w["reflection"].pk], {"links": []}, client_owned(302)),
     ("journal:edit", "get", lambda w: [w["reflection"].pk], {}, client_owned(200)),
     (
@@ -151,7 +190,7 @@ def test_permission_matrix(world, name, method, args, data, role, expected):
     if expected == LOGIN:
         assert response.status_code == 302 and "/accounts/login/" in response.url
     elif expected == MFA:
-        assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")
+        assert response.status_code == 302 and response.url == reverse("clinic:welcome")
     else:
         assert response.status_code == expected
         if expected == 302:  # a real success, not a detour to log in or reauthenticate
@@ -170,7 +209,7 @@ def test_ids_in_post_bodies_are_checked_too(world):
 
 def test_denied_requests_change_nothing(world):
     client = Client()
-    client.force_login(world["users"]["unlinked_therapist"])
+    sign_in(client, world["users"]["unlinked_therapist"])
     client.post(reverse("clinic:therapist_end", args=[world["link"].pk]))
     client.post(reverse("clinic:assignment_delete", args=[world["assignment"].pk]))
     client.post(reverse("clinic:revoke", args=[world["invitation"].pk]))

@@ -46,7 +46,7 @@ def test_approved_therapist_without_two_factor_is_sent_to_set_it_up(client, cour
     for url in (reverse("clinic:roster"), reverse("clinic:invitations")):
         response = client.get(url)
         assert response.status_code == 302
-        assert response.url == reverse("mfa_activate_totp")
+        assert response.url == reverse("clinic:welcome")
 
 
 def test_admin_approves_with_an_action(admin_client, course):

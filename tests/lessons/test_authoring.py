@@ -6,7 +6,7 @@ from django.urls import reverse
 from lessons.content import check_tree
 from lessons.models import Lesson
 from lessons.services import sync_content
-from tests.factories import lesson_file, make_author, make_course, make_user, write
+from tests.factories import lesson_file, make_author, make_course, make_user, sign_in, write
 
 
 def test_in_debug_an_edited_file_shows_on_the_next_page_load(client, content_dir, db, settings):
@@ -59,7 +59,7 @@ def test_drafts_are_hidden_from_readers(client, content_dir, db):
 
 def test_authors_see_drafts_with_a_banner(client, content_dir, db):
     url = _with_draft(content_dir)
-    client.force_login(make_author())
+    sign_in(client, make_author())
     response = client.get(url)
     assert response.status_code == 200
     assert b"Draft: only authors can see this lesson." in response.content
@@ -69,7 +69,7 @@ def test_preview_renders_a_file_from_disk_with_its_checks(client, content_dir, d
     make_course(content_dir)
     write(content_dir, "_language.yml", "enabling: helping in ways that may not work\n")
     write(content_dir, "01-first/03-new.md", lesson_file("Unsynced", "Stop enabling him.\n"))
-    client.force_login(make_author())
+    sign_in(client, make_author())
     response = client.get(reverse("lessons:preview", args=["01-first/03-new.md"]))
     html = response.content.decode()
     assert response.status_code == 200
@@ -85,7 +85,7 @@ def test_in_debug_the_preview_of_a_file_with_errors_still_shows_it_with_its_chec
     make_course(content_dir)
     write(content_dir, "_language.yml", "enabling: helping in ways that may not work\n")
     write(content_dir, "01-first/02-lesson-2.md", lesson_file("Lesson 2", "Stop enabling him.\n"))
-    client.force_login(make_author())
+    sign_in(client, make_author())
     response = client.get(reverse("lessons:preview", args=["01-first/02-lesson-2.md"]))
     assert response.status_code == 200
     assert "Stop enabling him." in response.content.decode()
@@ -102,7 +102,7 @@ def test_preview_is_for_authors_only(client, content_dir, db):
 
 def test_preview_cannot_read_outside_the_content_folder(client, content_dir, db):
     make_course(content_dir)
-    client.force_login(make_author())
+    sign_in(client, make_author())
     for path in ["../../etc/passwd", "01-first/../../secret.md", "nope.md"]:
         assert client.get(reverse("lessons:preview", args=[path])).status_code == 404
 

@@ -21,6 +21,7 @@ ALLOWED = {
     ("templates/accounts/export.md", "autoescape off"),
     # Plain-text email bodies: not HTML.
     ("templates/account/email/base_message.txt", "autoescape off"),
+    ("templates/clinic/email/invitation.txt", "autoescape off"),
 }
 
 
