@@ -181,6 +181,11 @@ if _database_url:
         raise ImproperlyConfigured("DATABASE_URL is malformed: no database engine in it")
 else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    # A server that does not answer (not one that refuses) must not hold a worker for minutes.
+    _database.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 5)
+    )
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["OPTIONS"] = {**SQLITE_OPTIONS, **_database.get("OPTIONS", {})}
     _database["CONN_MAX_AGE"] = 0 if TESTING else 600

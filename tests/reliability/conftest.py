@@ -1,8 +1,30 @@
 """What the fault tests share: ports that refuse or never answer, a shared cache that is down."""
 
+import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_django(script: str, **env: str) -> list[str]:
+    """Run ``script`` after ``django.setup()`` in a fresh process with Prodep's own settings read
+    from the environment (plus ``env``); the words it printed. A hang fails after 30 s."""
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "prodep.settings", **env}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django\ndjango.setup()\n" + script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
 
 
 @pytest.fixture

@@ -6,14 +6,11 @@ told, and a hung Redis costs a request at most the socket timeout from the setti
 """
 
 import logging
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -24,9 +21,8 @@ from lessons.models import Lesson
 from prodep import cache as shared_cache
 from prodep.cache import FallbackRedisCache
 from tests.factories import PASSWORD, make_course, make_user, sync, write
-from tests.reliability.conftest import redis_caches
+from tests.reliability.conftest import redis_caches, run_django
 
-ROOT = Path(__file__).resolve().parents[2]
 WARNING = "The shared cache is not answering"
 
 
@@ -92,26 +88,14 @@ def test_a_redis_that_never_answers_costs_a_process_one_short_timeout(silent_por
     """Prodep's own settings, in a fresh process, against a socket that accepts and never
     answers: without timeouts this hangs for good."""
     script = (
-        "import time, django\n"
-        "django.setup()\n"
+        "import time\n"
         "from django.core.cache import cache\n"
         "started = time.monotonic()\n"
         "cache.set('k', 'v')\n"
         "values = [cache.get('k') for _ in range(20)]\n"
         "print(values[-1], round(time.monotonic() - started, 2))\n"
     )
-    env = {**os.environ, "CACHE_URL": f"redis://127.0.0.1:{silent_port}/0"}
-    env["DJANGO_SETTINGS_MODULE"] = "prodep.settings"
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=20,
-    )
-    assert result.returncode == 0, result.stderr
-    value, seconds = result.stdout.split()
+    value, seconds = run_django(script, CACHE_URL=f"redis://127.0.0.1:{silent_port}/0")
     assert value == "v"  # kept in local memory
     assert float(seconds) < 1.0  # one 0.25 s timeout, then local memory for 21 operations
 
