@@ -15,6 +15,7 @@ from django.test import Client
 
 from tests.factories import make_user
 from tests.reliability.conftest import ROOT, run_django
+from tests.servers import server_env
 
 CRISIS_PAGE = ROOT / "content" / "crisis.md"
 
@@ -131,3 +132,31 @@ def test_a_database_server_that_never_answers_costs_healthz_the_connect_timeout(
     )
     assert status == "503"
     assert float(seconds) < 10
+
+
+def test_the_next_request_reconnects_after_every_connection_is_cut(
+    transactional_db, tmp_path, settings
+):
+    """PostgreSQL ends every connection (a failover, a restart, an administrator): a running
+    server's next request opens a new one instead of failing."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no server connections to cut")
+    from bench.run import Server, http
+
+    client = Client()
+    client.force_login(make_user("reader@example.com"))
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    headers = {"Cookie": f"sessionid={session}"}
+    server = Server(server_env(tmp_path, SECRET_KEY=settings.SECRET_KEY), 1, tmp_path / "log")
+    try:
+        assert http("GET", server.base + "/home/", headers)[0] == 200
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchone()[0] >= 1  # the server's connection, at least
+        status, _, body = http("GET", server.base + "/home/", headers)
+        assert status == 200 and b"Welcome back" in body
+    finally:
+        server.stop()
