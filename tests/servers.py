@@ -4,8 +4,6 @@ this process's memory)."""
 
 from __future__ import annotations
 
-import base64
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,20 +22,10 @@ def shared_database_url() -> str:
 
 def server_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """Production settings on the test database, with static files collected under tmp_path."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        BENCH_STATIC_ROOT=str(tmp_path / "static"),
-        DEBUG="false",
-        SECURE_HTTPS="false",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECRET_KEY="server-" + base64.urlsafe_b64encode(os.urandom(30)).decode(),
-        REFLECTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
-        DATABASE_URL=shared_database_url(),
-        CACHE_URL="",
-        LOG_LEVEL="WARNING",
-    )
-    env.update(extra)
+    from bench.run import production_env
+
+    env = production_env(tmp_path / "static")
+    env.update(DATABASE_URL=shared_database_url(), **extra)
     manage(env, "collectstatic", "--noinput", "-v0")
     return env
 
