@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	    echo $$p; break; fi; done)
 
-.PHONY: run serve test test-fast lint format check sync bench clean help
+.PHONY: run serve test test-fast lint format check sync bench faults clean help
 
 help:
 	@echo "make run    set up and serve the app with demo data on http://$(HOST):$(PORT)"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint   ruff"
 	@echo "make serve  gunicorn with production-like settings on $(HOST):$(PORT)"
 	@echo "make bench  run the benchmark harness"
+	@echo "make faults inject the faults a deployment meets under load (about 14 minutes)"
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -82,6 +83,11 @@ $(BENCH_STAMP): pyproject.toml $(STAMP)
 # SQLite and PostgreSQL, scale data, wrk, scale-out; about 12 minutes. See bench/README.md.
 bench: $(BENCH_STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Private PostgreSQL and Redis, each fault under load, a 10-minute soak; about 14 minutes.
+# FAULTS_ARGS="--soak 120" for a shorter soak. See bench/README.md and docs/operations.md.
+faults: $(STAMP)
+	$(PY) bench/faults.py $(FAULTS_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .env db.sqlite3* test-results

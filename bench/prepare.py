@@ -77,7 +77,7 @@ def main(out: str) -> None:
         sys.exit(f"The lesson page answered {response.status_code}, not 200.")
 
     autosave = [
-        {k: v for k, v in sign_in(u).items() if k != "client"}
+        {"email": u.email, **{k: v for k, v in sign_in(u).items() if k != "client"}}
         for u in User.objects.filter(email__startswith="autosave-", email__endswith=f"@{DOMAIN}")
     ]
     keys = list(

@@ -135,10 +135,11 @@ def pg_url(name: str) -> str:
 
 
 class Server:
-    """One gunicorn (production settings, sync workers) on a free loopback port."""
+    """One gunicorn (production settings, sync workers) on a loopback port (a free one unless
+    given)."""
 
-    def __init__(self, env: dict, workers: int, log_path: Path):
-        self.port = free_port()
+    def __init__(self, env: dict, workers: int, log_path: Path, port: int | None = None):
+        self.port = port or free_port()
         self.log_path = log_path
         self.log_file = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
         cmd = [str(BIN / "gunicorn"), "prodep.wsgi", "--bind", f"127.0.0.1:{self.port}"]
@@ -263,17 +264,30 @@ QUIET = Quiet()
 # wrk --------------------------------------------------------------------------------------------
 
 
-def wrk(url: str, seconds: float, connections: int, script: str, headers=(), args=()) -> dict:
+def wrk_command(
+    url: str, seconds: float, connections: int, script: str, headers=(), args=()
+) -> list[str]:
+    """wrk on two threads, run from bench/wrk/ (the scripts load common.lua from there)."""
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "30s"]
     for header in headers:
         cmd += ["-H", header]
     cmd += ["-s", script, url]
     if args:
         cmd += ["--", *args]
+    return cmd
+
+
+def wrk(url: str, seconds: float, connections: int, script: str, headers=(), args=()) -> dict:
+    cmd = wrk_command(url, seconds, connections, script, headers, args)
     result = subprocess.run(cmd, cwd=WRK_DIR, capture_output=True, text=True, timeout=seconds + 60)
-    line = next((x for x in result.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
+    return wrk_result(result.stdout, result.stderr, connections)
+
+
+def wrk_result(stdout: str, stderr: str, connections: int) -> dict:
+    """The figures from the JSON line common.lua prints."""
+    line = next((x for x in stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
     if line is None:
-        sys.exit(f"wrk printed no result:\n{result.stdout}\n{result.stderr}")
+        sys.exit(f"wrk printed no result:\n{stdout}\n{stderr}")
     raw = json.loads(line.removeprefix("BENCH_JSON "))
     seconds_run = raw["duration_us"] / 1e6
     return {
@@ -295,27 +309,32 @@ def wrk(url: str, seconds: float, connections: int, script: str, headers=(), arg
 # One database -----------------------------------------------------------------------------------
 
 
+def production_env(static_root: Path) -> dict:
+    """Production settings on plain http: fresh keys, static files collected to static_root,
+    bench databases allowed; DATABASE_URL and CACHE_URL are the caller's to set."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        BENCH_STATIC_ROOT=str(static_root),
+        PRODEP_BENCH_DB="1",
+        DEBUG="false",
+        SECURE_HTTPS="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECRET_KEY="bench-" + base64.urlsafe_b64encode(os.urandom(45)).decode(),
+        REFLECTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        CACHE_URL="",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
 class Bench:
     def __init__(self, args, tmp: Path):
         self.args = args
         self.tmp = tmp
         self.static_root = tmp / "static"
         self.ceiling_name = None
-        secret = base64.urlsafe_b64encode(os.urandom(45)).decode()
-        env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
-        env.update(
-            DJANGO_SETTINGS_MODULE="bench.settings",
-            BENCH_STATIC_ROOT=str(self.static_root),
-            PRODEP_BENCH_DB="1",
-            DEBUG="false",
-            SECURE_HTTPS="false",
-            ALLOWED_HOSTS="127.0.0.1",
-            SECRET_KEY="bench-" + secret,
-            REFLECTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
-            CACHE_URL="",
-            LOG_LEVEL="WARNING",
-        )
-        self.env = env
+        self.env = production_env(self.static_root)
         self.results: dict = {}
         self.profiles: list[str] = []
 
@@ -724,6 +743,16 @@ def chart(results: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def machine() -> dict:
+    """Where the figures were taken, and how busy it was at the start."""
+    return {
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=15, help="seconds per endpoint")
@@ -741,12 +770,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="prodep-bench-"))
     bench = Bench(args, tmp)
     results = bench.results
-    results["machine"] = {
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
+    results["machine"] = machine()
     results["config"] = {
         "workers": args.workers,
         "worker_class": "sync",

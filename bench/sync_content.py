@@ -34,9 +34,10 @@ def lesson_text(module: int, n: int) -> str:
     )
 
 
-def generate(root: Path, lessons: int, per_module: int = 25) -> None:
+def generate(root: Path, lessons: int, per_module: int = 25, first_module: int = 1) -> None:
     for index in range(lessons):
         module, n = divmod(index, per_module)
+        module += first_module - 1
         folder = root / f"{module + 1:02d}-module-{module + 1}"
         if not folder.exists():
             folder.mkdir(parents=True)

@@ -18,11 +18,14 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
 from django.db import transaction
+
+from prodep.cache import last_reached_shared_cache
 
 from .models import Lesson, Module, Status
 
@@ -98,18 +101,22 @@ def current() -> Outline:
     return copy
 
 
-def bump() -> None:
+def bump(told: Callable[[bool | None], None] | None = None) -> None:
     """Content changed: rebuild the outline on next use.
 
     This process at once (its connection sees the change even inside the transaction), and
-    every process, this one included, once the change is committed.
+    every process, this one included, once the change is committed. ``told`` hears, after the
+    commit, whether the shared cache took the new version (None: there is no shared cache).
+    When it did not, other processes rebuild once their copy is ``MAX_AGE`` old.
     """
     global _copy
     _copy = None
-    transaction.on_commit(_move_on)
+    transaction.on_commit(lambda: _move_on(told))
 
 
-def _move_on() -> None:
+def _move_on(told: Callable[[bool | None], None] | None = None) -> None:
     global _copy
     _copy = None
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    if told is not None:
+        told(last_reached_shared_cache())

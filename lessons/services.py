@@ -35,6 +35,12 @@ class SyncReport:
     counts: Counter = field(default_factory=Counter)
     warnings: list[Problem] = field(default_factory=list)
     checked_only: bool = False
+    # After the commit: did the shared cache take the new content version? None: no shared
+    # cache (or nothing committed yet).
+    shared_cache_told: bool | None = None
+
+    def heard_from_cache(self, told: bool | None) -> None:
+        self.shared_cache_told = told
 
     def add(self, outcome: str, n: int = 1) -> None:
         self.counts[outcome] += n
@@ -78,7 +84,7 @@ def sync_content(root: Path | None = None, *, check_only: bool = False) -> SyncR
     report.warnings = [p for p in problems if p.level == "warning"]
     with transaction.atomic():
         _write(tree, rendered, report)
-        outline.bump()
+        outline.bump(told=report.heard_from_cache)
     report.warnings += removed_prompts_with_answers()
     return report
 

@@ -46,14 +46,22 @@ def envbool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
-def envint(name: str, default: int) -> int:
+def _envnumber(name: str, default, kind: type, described: str):
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        return kind(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+        raise ImproperlyConfigured(f"{name} must be {described}, not {value!r}") from None
+
+
+def envint(name: str, default: int) -> int:
+    return _envnumber(name, default, int, "a whole number")
+
+
+def envfloat(name: str, default: float) -> float:
+    return _envnumber(name, default, float, "a number")
 
 
 def envlist(name: str, default: str = "") -> list[str]:
@@ -173,6 +181,11 @@ if _database_url:
         raise ImproperlyConfigured("DATABASE_URL is malformed: no database engine in it")
 else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    # A server that does not answer (not one that refuses) must not hold a worker for minutes.
+    _database.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 5)
+    )
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["OPTIONS"] = {**SQLITE_OPTIONS, **_database.get("OPTIONS", {})}
     _database["CONN_MAX_AGE"] = 0 if TESTING else 600
@@ -180,15 +193,22 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when CACHE_URL is set (shared by every app server), local memory otherwise.
+# While Redis does not answer, each process uses local memory (prodep.cache); the timeouts
+# bound what a hung Redis costs a request.
 CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHE_TIMEOUT = envfloat("CACHE_TIMEOUT", 0.25)
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "prodep.cache.FallbackRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "prodep",
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT,
+                "socket_timeout": CACHE_TIMEOUT,
+            },
         }
     }
 else:

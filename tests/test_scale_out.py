@@ -8,19 +8,13 @@ database (``DATABASE_URL=postgres://...``, as in CI's second run) and Redis answ
 scale data set.
 """
 
-import base64
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from tests.factories import make_user
+from tests.servers import server_env
 
-ROOT = Path(__file__).resolve().parent.parent
 REDIS_DB = 15  # a database number of its own: only it is flushed
 PASSWORD = "a-long-test-password-1"
 
@@ -46,29 +40,7 @@ def shared_services(transactional_db, tmp_path):
     redis = _redis()
     if redis is None:
         pytest.skip("needs Redis on 127.0.0.1:6379")
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    where = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        BENCH_STATIC_ROOT=str(tmp_path / "static"),
-        DEBUG="false",
-        SECURE_HTTPS="false",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECRET_KEY="scale-out-" + base64.urlsafe_b64encode(os.urandom(30)).decode(),
-        REFLECTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
-        DATABASE_URL=f"postgres://{auth}@{where}",
-        CACHE_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
-        LOG_LEVEL="WARNING",
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
-    )
+    env = server_env(tmp_path, CACHE_URL=f"redis://127.0.0.1:6379/{REDIS_DB}")
     redis.flushdb()
     yield env
     redis.flushdb()

@@ -69,6 +69,14 @@ def test_unexpected_boolean_is_refused_not_read_as_false():
     assert "DEBUG must be true or false" in result.stderr
 
 
+def test_a_cache_timeout_that_is_not_a_number_stops_start_up_with_one_line():
+    result = run_manage("check", DEBUG="false", CACHE_TIMEOUT="soon", **KEYS)
+    assert result.returncode != 0
+    assert (
+        result.stderr.strip() == "Configuration error: CACHE_TIMEOUT must be a number, not 'soon'"
+    )
+
+
 def test_deploy_check_is_clean_with_production_settings():
     result = run_manage(
         "check",

@@ -1,5 +1,5 @@
+import functools
 import logging
-import smtplib
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
@@ -8,6 +8,7 @@ from allauth.core.internal import ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib import messages
 
+from prodep import mail
 from prodep.journal import crypto
 
 from . import two_factor
@@ -25,21 +26,17 @@ class AccountAdapter(DefaultAccountAdapter):
         return subject.strip()
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """A mail server outage must not turn sign-up or a reset into an error page.
+        """A mail server outage must not turn sign-up, a reset or an email change into an
+        error page (``prodep.mail``).
 
-        The failure is logged (without the address) and the person is told to try again; the
-        code page offers "send again".
+        The person is told to try again: the code page offers "send again", a reset can be
+        asked for again, and the email page can send a verification again.
         """
-        try:
-            super().send_mail(template_prefix, email, context)
-        except (OSError, smtplib.SMTPException):
-            security_log.exception("Could not send %s email", template_prefix.rsplit("/", 1)[-1])
+        send = functools.partial(super().send_mail, template_prefix, email, context)
+        if not mail.deliver(send, template_prefix.rsplit("/", 1)[-1]):
             request = getattr(allauth_context, "request", None)
             if request is not None:
-                messages.error(
-                    request,
-                    "We could not send an email just now. Please try again in a few minutes.",
-                )
+                messages.error(request, mail.NOT_SENT)
 
     def pre_authenticate(self, request, **credentials) -> None:
         """Answer an exhausted failed-login budget with a real 429, not just a form error.

@@ -28,6 +28,16 @@ def exit_now(request):
     """
     logout(request)
     request.session.flush()
+    return leave_for_neutral_site()
+
+
+def leave_for_neutral_site() -> HttpResponse:
+    """The neutral site, and the browser told to forget this one.
+
+    Also what ``/exit/`` answers when the database is down and the session cannot be ended on
+    the server (``prodep.views.database_unavailable``): leaving must work even then, and the
+    browser still drops the session cookie.
+    """
     response = HttpResponseRedirect(settings.EXIT_URL)
     add_never_cache_headers(response)
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"

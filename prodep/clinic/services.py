@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from lessons import outline
 from lessons.models import Lesson, Module, Progress, Status
+from prodep import mail
 from prodep.journal.models import Reflection
 from prodep.urlkit import url_for_pk
 
@@ -83,15 +83,20 @@ def invitation_url(token: str) -> str:
 
 
 def create_invitation(therapist: TherapistProfile, email: str = "", message: str = ""):
-    """Issue a link; email it if an address was given. Returns (invitation, url)."""
+    """Issue a link; email it if an address was given. Returns (invitation, url).
+
+    The link is issued even when the mail server is down: ``invitation.emailed`` then says
+    False, and the therapist can copy the link or invite again.
+    """
     invitation, token = Invitation.issue(therapist, email=email, message=message)
     url = invitation_url(token)
+    invitation.emailed = False
     if email:
         name = therapist.display_name if therapist.name_in_invitations else ""
         body = render_to_string("clinic/email/invitation.txt", {"name": name, "url": url})
         # Neutral subject; no lesson or reflection content, and not the personal message,
         # which the invitee reads only after opening the link.
-        send_mail("An invitation for you", body, None, [email])
+        invitation.emailed = mail.send("An invitation for you", body, email, what="invitation")
     return invitation, url
 
 
@@ -203,7 +208,8 @@ def notify_therapist(care_link: CareLink, event: str) -> None:
             "url": settings.SITE_URL + reverse("clinic:client", args=[care_link.pk]),
         },
     )
-    send_mail("Activity update", body, None, [therapist.user.email])
+    # Best effort: the client's action is done whether or not this email can be sent.
+    mail.send("Activity update", body, therapist.user.email, what="therapist update")
 
 
 def notify_assignment_completed(user, lesson: Lesson) -> None:

@@ -93,11 +93,17 @@ def invitations(request, therapist):
     form = InvitationForm(request.POST or None)
     new_url = None
     if request.method == "POST" and form.is_valid():
-        _, new_url = services.create_invitation(
+        invitation, new_url = services.create_invitation(
             therapist, form.cleaned_data["email"], form.cleaned_data["message"]
         )
-        if form.cleaned_data["email"]:
+        if invitation.emailed:
             messages.success(request, "The invitation was emailed. You can also copy the link.")
+        elif form.cleaned_data["email"]:
+            messages.error(
+                request,
+                "We could not email the invitation just now. Copy the link below and send it "
+                "yourself, or invite again in a few minutes.",
+            )
         form = InvitationForm()
     return render(
         request,

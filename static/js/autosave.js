@@ -2,11 +2,20 @@
  * Autosave for reflection answers. Without JavaScript the form's Save button posts normally;
  * with it, typing saves after a short pause and the status line says Saved, Saving, Offline or
  * Not saved. If another tab or device saved in between, the reader is told that this newer
- * text is the one kept.
+ * text is the one kept. When Prodep does not answer (a 5xx, a 429, or no answer at all) the
+ * text stays in the page and the save is tried again after 2, 4, 8 ... seconds, at most a
+ * minute apart, until it is saved; the reader is told so.
  */
 (function () {
   "use strict";
   var DELAY_MS = 1200;
+  var RETRY_FIRST_MS = 2000;
+  var RETRY_MAX_MS = 60000;
+  var NOT_ANSWERING = "Not saved yet: Prodep is not answering just now. Your text is safe in this page, and we will keep trying to save it.";
+
+  function worthRetrying(status) {
+    return status >= 500 || status === 429 || status === 408;
+  }
 
   function timeNow() {
     var d = new Date();
@@ -21,14 +30,26 @@
     var inFlight = false;
     var pending = false;
     var lastSaved = textarea.value;
+    var retryTimer = null;
+    var retries = 0;
 
     function show(state, text) {
       status.setAttribute("data-state", state);
       status.textContent = text;
     }
 
+    function retryLater() {
+      // Exponential backoff with a little jitter, so many readers do not all return at once.
+      var delay = Math.min(RETRY_FIRST_MS * Math.pow(2, retries), RETRY_MAX_MS);
+      retries += 1;
+      if (retryTimer) window.clearTimeout(retryTimer);
+      retryTimer = window.setTimeout(save, delay * (0.8 + Math.random() * 0.4));
+      show("retrying", NOT_ANSWERING);
+    }
+
     function save() {
       timer = null;
+      if (retryTimer) { window.clearTimeout(retryTimer); retryTimer = null; }
       if (textarea.value === lastSaved) return;
       if (inFlight) { pending = true; return; }
       if (!navigator.onLine) { show("offline", "Offline: not saved yet. We will try again when you are back online."); return; }
@@ -44,6 +65,7 @@
         return response.json().catch(function () { return { ok: false }; }).then(function (data) {
           if (response.ok && data.ok) {
             lastSaved = sent;
+            retries = 0;
             document.dispatchEvent(new CustomEvent("prodep:activity"));
             version.value = data.version;
             if (data.conflict) {
@@ -53,12 +75,18 @@
             }
           } else if (response.status === 403 || response.redirected) {
             show("failed", "Not saved: you may have been signed out. Copy your text, then sign in again.");
+          } else if (worthRetrying(response.status)) {
+            retryLater();
           } else {
             show("failed", "Not saved: " + (data.error || "please try again."));
           }
         });
       }).catch(function () {
-        show("offline", "Offline: not saved yet. We will try again when you are back online.");
+        if (navigator.onLine) {
+          retryLater();  // the browser is online: Prodep, or the way to it, is not answering
+        } else {
+          show("offline", "Offline: not saved yet. We will try again when you are back online.");
+        }
       }).then(function () {
         inFlight = false;
         if (pending) { pending = false; save(); }

@@ -32,3 +32,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Content in {root} is valid.")
         else:
             self.stdout.write(f"Synced {root}: {report.summary()}.")
+            if report.shared_cache_told is False:
+                self.stderr.write(
+                    "warning: the shared cache (CACHE_URL) did not answer, so the other app "
+                    "servers could not be told: they show the new content within a minute."
+                )
