@@ -104,7 +104,7 @@ def test_a_password_change_is_done_though_its_notice_cannot_be_sent(client, db, 
 def test_an_invitation_is_issued_and_its_link_shown_when_it_cannot_be_emailed(
     client, therapist, mail_down, mail_back, caplog
 ):
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     with caplog.at_level(logging.WARNING, logger="prodep.mail"):
         response = client.post(
             reverse("clinic:invitations"), {"email": "client@example.com", "message": ""}
