@@ -10,6 +10,8 @@ from django.contrib import messages
 
 from prodep.journal import crypto
 
+from .emails import login_key
+
 security_log = logging.getLogger("prodep.security")
 
 
@@ -38,6 +40,15 @@ class AccountAdapter(DefaultAccountAdapter):
                     request,
                     "We could not send an email just now. Please try again in a few minutes.",
                 )
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Count failed log-ins per account alone, whatever host name the request used.
+
+        allauth prefixes the login with the current site's domain, which without
+        ``django.contrib.sites`` is the request's Host header, port included: every new port
+        was a fresh budget. The per-address limit is counted separately and stays.
+        """
+        return login_key(credentials.get("email", credentials.get("username", "")))
 
     def pre_authenticate(self, request, **credentials) -> None:
         """Answer an exhausted failed-login budget with a real 429, not just a form error.
