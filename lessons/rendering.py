@@ -508,12 +508,14 @@ def _block_html(block: Block, resolver: LinkResolver, prompts: list[PromptSpec])
         prompts.append(
             PromptSpec(key=key, text=source, html=inner, position=len(prompts) + 1, line=block.line)
         )
+        # An invalid id is reported by the checks and refused by sync, but the preview still
+        # renders the file: the id goes into attributes escaped, and into no answer slot.
+        anchor = html.escape(f"reflection-{key}")
+        slot = f"<!--prodep:answer:{key}-->" if PROMPT_ID_RE.match(key) else ""
         return (
-            f'<section class="reflection" id="reflection-{key}" '
-            f'aria-labelledby="reflection-{key}-label">'
-            f'<p class="reflection__label" id="reflection-{key}-label">Reflection</p>'
-            f'<div class="reflection__prompt">{inner}</div>'
-            f"<!--prodep:answer:{key}--></section>"
+            f'<section class="reflection" id="{anchor}" aria-labelledby="{anchor}-label">'
+            f'<p class="reflection__label" id="{anchor}-label">Reflection</p>'
+            f'<div class="reflection__prompt">{inner}</div>{slot}</section>'
         )
     label = html.escape(block.title) if block.title else CALLOUT_TYPES.get(block.kind, "Note")
     inner = _render_fragment(_text(block.lines), resolver)

@@ -1,5 +1,8 @@
 """What authors get: DEBUG re-sync, drafts, the preview page and new_lesson."""
 
+from html.parser import HTMLParser
+
+import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -129,3 +132,39 @@ def test_new_lesson_names_the_known_modules_when_given_a_wrong_one(content_dir):
         assert "01-first" in str(error)
     else:
         raise AssertionError("expected a CommandError")
+
+
+class _Tags(HTMLParser):
+    """Every start tag of a page, with its attributes, as a browser's parser would see them."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize(
+    "prompt_id",
+    [
+        'x"><meta/http-equiv="refresh"content="0;url=//evil.example">',
+        'x"><img/src=x/onerror=alert(1)>',
+        "x--><img/src=x/onerror=alert(1)><!--",
+        "x'/onmouseover=alert(1)/",
+    ],
+)
+def test_preview_escapes_an_invalid_reflection_id(client, content_dir, db, prompt_id):
+    """An author's bad id is reported as a problem and shown as text, never as markup."""
+    make_course(content_dir)
+    body = f"::: reflection id={prompt_id}\nWhat do you notice?\n:::\n"
+    write(content_dir, "01-first/03-new.md", lesson_file("Unsynced", body))
+    client.force_login(make_author())
+    response = client.get(reverse("lessons:preview", args=["01-first/03-new.md"]))
+    assert response.status_code == 200
+    tags = _Tags(response.content.decode()).tags
+    assert not [attrs for tag, attrs in tags if tag == "meta" and "http-equiv" in attrs]
+    assert not [tag for tag, _ in tags if tag == "img"]
+    assert not [attrs for _, attrs in tags if any(name.startswith("on") for name in attrs)]
+    assert "is not valid" in response.content.decode()
