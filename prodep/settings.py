@@ -269,6 +269,11 @@ SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The CSRF cookie lives for the browser session too (Django's default is a year), so a visit
+# leaves no lasting cookie on a shared device. CSRF_USE_SESSIONS would do the same, but every
+# anonymous visitor to a page with a form (log-in, sign-up) would then get a session row in
+# the database and a session cookie: a server-side trace of each visit, and a write per visit.
+CSRF_COOKIE_AGE = None
 
 # Transport and headers. Development over plain http turns the secure flags off.
 SECURE_HTTPS = envbool("SECURE_HTTPS", not DEBUG)

@@ -31,6 +31,20 @@ def test_security_headers_are_sent(client, db):
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
+@pytest.mark.parametrize(
+    "url", ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/safety/"]
+)
+def test_an_anonymous_visit_leaves_no_lasting_cookie(client, db, url):
+    """A shared device keeps no trace of a visit once the browser closes: every cookie set for
+    an anonymous visitor (the CSRF token on pages with a form) lives for the browser session."""
+    response = client.get(url)
+    assert response.status_code == 200
+    for name, cookie in response.cookies.items():
+        assert not cookie["max-age"] and not cookie["expires"], (name, cookie.output())
+    if "csrfmiddlewaretoken" in response.content.decode():
+        assert response.cookies, "a page with a form sets its CSRF cookie"
+
+
 def test_csp_uses_a_fresh_nonce_and_no_unsafe_inline(client, db):
     first = client.get(reverse("account_login"))["Content-Security-Policy"]
     second = client.get(reverse("account_login"))["Content-Security-Policy"]
