@@ -37,7 +37,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .sanitize import sanitize_html
 
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 WORDS_PER_MINUTE = 200
 CALLOUT_TYPES = {"note": "Note", "safety": "Your safety", "try-this": "Try this"}
 BLOCK_TYPES = {"contrast", "reflection", *CALLOUT_TYPES}
@@ -184,6 +184,7 @@ def _markdown(resolver: LinkResolver, with_toc: bool) -> markdown.Markdown:
     md = getattr(_converters, name, None)
     if md is None:
         extensions = ["tables", "attr_list", "footnotes", "sane_lists", "def_list", "abbr"]
+        extensions.append("fenced_code")  # ``` and ~~~ code, as the authoring guide shows
         extensions.append(_LinkExtension())
         configs = {"tables": {"use_align_attribute": True}}
         if with_toc:
