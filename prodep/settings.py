@@ -8,6 +8,7 @@ an ``ImproperlyConfigured`` error naming the variable, rather than silently fall
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from cryptography.fernet import Fernet
@@ -93,9 +94,20 @@ for _index, _key in enumerate(REFLECTION_KEYS, 1):
             f"REFLECTION_KEYS: key {_index} is not a valid Fernet key (32 url-safe base64 bytes)."
         ) from None
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
+# In development, also the address `make run HOST=...` serves on (it passes RUN_HOST).
+_DEVELOPMENT_HOSTS = ",".join(["127.0.0.1", "localhost", os.environ.get("RUN_HOST", "")])
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", _DEVELOPMENT_HOSTS if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The one trusted base for absolute links (emails, invitation links): required in production
+# (a deploy check says so). Unset in development, links follow the request's own address.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+if SITE_URL:
+    _site = urlsplit(SITE_URL)
+    if _site.scheme not in ("http", "https") or not _site.netloc or _site.path:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be a scheme and host such as https://prodep.example.org, "
+            f"not {SITE_URL!r}"
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -9,6 +9,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib import messages
 
 from prodep.journal import crypto
+from prodep.urlkit import absolute_url
 
 from .emails import login_key
 
@@ -25,11 +26,19 @@ class AccountAdapter(DefaultAccountAdapter):
         return subject.strip()
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """A mail server outage must not turn sign-up or a reset into an error page.
+        """Every link on the trusted base; a mail server outage is no error page.
 
-        The failure is logged (without the address) and the person is told to try again; the
-        code page offers "send again".
+        allauth builds its links (reset, sign-up, confirmation) from the request's host, in
+        places without a hook of their own; every mail passes through here, so each ``*_url``
+        is rebuilt on ``site_url()``: ``Host: localhost:31337`` put that address in a reset link.
+
+        A failure to send is logged (without the address) and the person is told to try again;
+        the code page offers "send again".
         """
+        context = {
+            key: absolute_url(value) if key.endswith("_url") and isinstance(value, str) else value
+            for key, value in context.items()
+        }
         try:
             super().send_mail(template_prefix, email, context)
         except (OSError, smtplib.SMTPException):

@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from allauth.mfa.models import Authenticator
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
@@ -19,7 +18,7 @@ from django.utils import timezone
 from lessons import outline
 from lessons.models import Lesson, Module, Progress, Status
 from prodep.journal.models import Reflection
-from prodep.urlkit import url_for_pk
+from prodep.urlkit import absolute_url, url_for_pk
 
 from .models import AccessLog, Assignment, CareLink, Invitation, Share, TherapistProfile, hash_token
 
@@ -58,7 +57,7 @@ def decide_application(profile: TherapistProfile, approve: bool) -> None:
 
 
 def invitation_url(token: str) -> str:
-    return settings.SITE_URL + reverse("clinic:invitation", args=[token])
+    return absolute_url(reverse("clinic:invitation", args=[token]))
 
 
 def create_invitation(therapist: TherapistProfile, email: str = "", message: str = ""):
@@ -136,7 +135,7 @@ def notify_therapist(care_link: CareLink, event: str) -> None:
         {
             "alias": care_link.client_alias,
             "event": event,
-            "url": settings.SITE_URL + reverse("clinic:client", args=[care_link.pk]),
+            "url": absolute_url(reverse("clinic:client", args=[care_link.pk])),
         },
     )
     send_mail("Activity update", body, None, [therapist.user.email])
