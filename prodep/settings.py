@@ -247,7 +247,11 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "prodep.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "prodep.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "prodep.accounts.forms.LoginForm",
+    "signup": "prodep.accounts.forms.SignupForm",
+    "reset_password": "prodep.accounts.forms.ResetPasswordForm",
+}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

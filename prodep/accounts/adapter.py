@@ -11,7 +11,7 @@ from django.contrib import messages
 from prodep.journal import crypto
 from prodep.urlkit import absolute_url
 
-from .emails import login_key
+from .emails import login_key, normalise_email
 
 security_log = logging.getLogger("prodep.security")
 
@@ -24,6 +24,10 @@ class AccountAdapter(DefaultAccountAdapter):
         mail is for ("Confirm your email address"), never what the site is about.
         """
         return subject.strip()
+
+    def clean_email(self, email: str) -> str:
+        """One spelling per mailbox on sign-up, reset and adding an address (see ``emails``)."""
+        return normalise_email(super().clean_email(email))
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Every link on the trusted base; a mail server outage is no error page.
