@@ -19,24 +19,35 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "PYTEST_VERSION" in os.environ or "test" in sys.argv[1:2]
 
 
-def _read_dotenv(path: Path) -> None:
-    """Load KEY=VALUE lines from a local .env without overriding the real environment."""
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a local .env, for these settings alone.
+
+    Never copied into ``os.environ``: under runserver every request's META starts as a copy
+    of the process environment, and allauth keeps a request's META in the session when a POST
+    needs the password again, so the keys ended up in the session table.
+    """
+    values: dict[str, str] = {}
     if not path.is_file():
-        return
+        return values
     for line in path.read_text().splitlines():
         line = line.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
         key, _, value = line.partition("=")
-        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
 
 
-if not TESTING:
-    _read_dotenv(BASE_DIR / ".env")
+_DOTENV = {} if TESTING else read_dotenv(BASE_DIR / ".env")
+
+
+def env(name: str, default: str = "") -> str:
+    """A setting from the real environment, else the local .env, else ``default``."""
+    return os.environ.get(name, _DOTENV.get(name, default))
 
 
 def envbool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+    value = env(name)
     if value is None or value == "":
         return default
     lowered = value.strip().lower()
@@ -48,7 +59,7 @@ def envbool(name: str, default: bool) -> bool:
 
 
 def envint(name: str, default: int) -> int:
-    value = os.environ.get(name)
+    value = env(name)
     if value is None or value == "":
         return default
     try:
@@ -58,7 +69,7 @@ def envint(name: str, default: int) -> int:
 
 
 def envlist(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 DEBUG = envbool("DEBUG", False)
@@ -67,7 +78,7 @@ DEBUG = envbool("DEBUG", False)
 _TEST_SECRET_KEY = "test-only-secret-key-not-for-any-real-deployment-0123456789"
 _TEST_REFLECTION_KEY = "XWG0d3Qkz5wvoN8b0cXq5hVOxC9Qn8x3c3m0R6bZb1w="
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env("SECRET_KEY", "")
 if not SECRET_KEY:
     if TESTING:
         SECRET_KEY = _TEST_SECRET_KEY
@@ -95,12 +106,12 @@ for _index, _key in enumerate(REFLECTION_KEYS, 1):
         ) from None
 
 # In development, also the address `make run HOST=...` serves on (it passes RUN_HOST).
-_DEVELOPMENT_HOSTS = ",".join(["127.0.0.1", "localhost", os.environ.get("RUN_HOST", "")])
+_DEVELOPMENT_HOSTS = ",".join(["127.0.0.1", "localhost", env("RUN_HOST", "")])
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", _DEVELOPMENT_HOSTS if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # The one trusted base for absolute links (emails, invitation links): required in production
 # (a deploy check says so). Unset in development, links follow the request's own address.
-SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+SITE_URL = env("SITE_URL", "").rstrip("/")
 if SITE_URL:
     _site = urlsplit(SITE_URL)
     if _site.scheme not in ("http", "https") or not _site.netloc or _site.path:
@@ -128,6 +139,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "prodep.middleware.RequestEnvironmentMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -176,7 +188,7 @@ SQLITE_OPTIONS = {
         " PRAGMA busy_timeout=20000;"
     ),
 }
-_database_url = os.environ.get("DATABASE_URL", "")
+_database_url = env("DATABASE_URL", "")
 if _database_url:
     try:
         _database = dj_database_url.parse(_database_url, conn_max_age=600, conn_health_checks=True)
@@ -193,7 +205,7 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when CACHE_URL is set (shared by every app server), local memory otherwise.
-CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHE_URL = env("CACHE_URL", "")
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
@@ -353,19 +365,19 @@ STORAGES = {
 }
 
 # Email: the console in development, SMTP from the environment in production.
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Prodep <no-reply@localhost>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Prodep <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if DEBUG and not os.environ.get("EMAIL_HOST"):
+if DEBUG and not env("EMAIL_HOST"):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "host": env("EMAIL_HOST", "localhost"),
                 "port": envint("EMAIL_PORT", 587),
-                "username": os.environ.get("EMAIL_HOST_USER", ""),
-                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "username": env("EMAIL_HOST_USER", ""),
+                "password": env("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": envbool("EMAIL_USE_TLS", True),
                 "timeout": 10,
             },
@@ -378,13 +390,13 @@ USE_I18N = True
 USE_TZ = True
 
 # Where "Exit this page" lands: a neutral, busy site.
-EXIT_URL = os.environ.get("EXIT_URL", "https://www.bbc.co.uk/weather")
-CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
+EXIT_URL = env("EXIT_URL", "https://www.bbc.co.uk/weather")
+CONTENT_DIR = Path(env("CONTENT_DIR", str(BASE_DIR / "content")))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -1,16 +1,12 @@
 """Invitation links point at the address the site is really served on."""
 
 import re
-import time
-import urllib.parse
-import urllib.request
 
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from prodep.clinic.models import CareLink
-from tests.factories import make_therapist, make_user, sign_in
+from tests.factories import make_therapist, make_user
+from tests.live import LiveBrowser
 
 
 def _shown_link(response) -> str:
@@ -39,51 +35,13 @@ def test_site_url_wins_over_the_request_address(client, therapist, settings, mai
     assert "31337" not in mailoutbox[0].body
 
 
-class _Browser:
-    """An HTTP client for a live server that keeps its cookies (secure ones too: the tests run
-    production settings over plain http), signed in with a session made in the test database,
-    where both the password and an authenticator were used, as a therapist's must be."""
-
-    def __init__(self, user):
-        client = Client()
-        sign_in(client, user)
-        session = client.session
-        session["account_authentication_methods"].append(
-            {"method": "mfa", "type": "totp", "at": time.time()}
-        )
-        session.save()
-        self.cookies = {settings.SESSION_COOKIE_NAME: session.session_key}
-        self.opener = urllib.request.build_opener(_NoRedirect)
-
-    def open(self, url, data=None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        request = urllib.request.Request(url, data=body, headers={"Cookie": cookie})
-        try:
-            response = self.opener.open(request, timeout=20)
-        except urllib.error.HTTPError as error:
-            response = error
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return response.status, response.read().decode()
-
-    def csrf(self, html: str) -> str:
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 def test_a_server_on_another_port_gives_links_that_work(live_server, mailoutbox, course):
     """The server under test listens on a port of its own; the link it shows and the one it
     mails are on that port, and a client following the link gets the invitation and joins."""
     assert not live_server.url.endswith(":8000")
     therapist = make_therapist("therapist@example.com")
     reader = make_user("reader@example.com")
-    clinician = _Browser(therapist.user)
+    clinician = LiveBrowser(therapist.user)
     status, page = clinician.open(live_server.url + reverse("clinic:invitations"))
     assert status == 200
     status, page = clinician.open(
@@ -96,7 +54,7 @@ def test_a_server_on_another_port_gives_links_that_work(live_server, mailoutbox,
     assert shown.startswith(live_server.url + "/invite/")
     assert mailed.startswith(live_server.url + "/invite/")
 
-    invitee = _Browser(reader)
+    invitee = LiveBrowser(reader)
     status, page = invitee.open(mailed)
     assert status == 200 and "They will not see" in page
     status, _ = invitee.open(mailed, {"csrfmiddlewaretoken": invitee.csrf(page), "alias": "Jo"})
