@@ -1,7 +1,7 @@
 """Fixtures shared by the security tests, and the fuzzing depth.
 
 Hypothesis profiles for ``test_fuzz.py``: ``dev`` (40 examples a property) for a quick
-local run; ``ci`` (1,000 a property, over 20,000 requests in all) for the one deep run on
+local run; ``ci`` (600 a property, 12,000 examples in all) for the one deep run on
 SQLite in ``.ci/run``. Pick one with ``HYPOTHESIS_PROFILE=ci``.
 """
 
@@ -17,5 +17,5 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-settings.register_profile("ci", settings.get_profile("dev"), max_examples=500)
+settings.register_profile("ci", settings.get_profile("dev"), max_examples=600)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
