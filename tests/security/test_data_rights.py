@@ -142,7 +142,7 @@ def test_rotation_covers_two_factor_secrets(db, settings, capsys):
     assert secret == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-MARKUP = "<img src=x onerror=alert(1)> [open](https://evil.example) <script>alert(2)</script>"
+MARKUP = "<img src=x onerror=alert(1)>[a](//e.x)<script>1</script>"  # fits an alias (60)
 
 
 def test_the_readable_export_shows_what_others_wrote_as_text_not_markup(client, course):
@@ -152,7 +152,7 @@ def test_the_readable_export_shows_what_others_wrote_as_text_not_markup(client, 
     therapist = make_therapist("t@example.com")
     therapist.display_name = f"Dr {MARKUP}"
     therapist.save()
-    care = link(therapist, user, f"Robin {MARKUP}")
+    care = link(therapist, user, MARKUP)
     Assignment.objects.create(
         link=care, lesson=Lesson.objects.get(slug="lesson-1"), note=f"Read this\n\n{MARKUP}"
     )
