@@ -47,10 +47,11 @@ run: $(STAMP) .env
 	$(PY) manage.py migrate --noinput --skip-checks
 	$(PY) manage.py sync_content
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
+	RUN_HOST=$(HOST) $(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
 
 # Production settings, except plain http on loopback (no TLS proxy in front here).
-SERVE_ENV := DEBUG=false SECURE_HTTPS=false ALLOWED_HOSTS=$(HOST),localhost
+SERVE_ENV := DEBUG=false SECURE_HTTPS=false ALLOWED_HOSTS=$(HOST),localhost \
+	SITE_URL=http://$(HOST):$(PORT)
 
 serve: $(STAMP) .env
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0

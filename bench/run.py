@@ -526,16 +526,16 @@ class Bench:
 SITE_HOST = "127.0.0.1"
 
 
-def login(base: str, email: str, password: str):
+def login(base: str, email: str, password: str, host: str = SITE_HOST):
     """Sign in through allauth's form like a browser; returns (status, cookies)."""
-    status, headers, body = http("GET", base + "/accounts/login/", {"Host": SITE_HOST})
+    status, headers, body = http("GET", base + "/accounts/login/", {"Host": host})
     cookies = set_cookies(headers)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
     status, headers, _ = http(
         "POST",
         base + "/accounts/login/",
-        {"Cookie": cookie, "Host": SITE_HOST},
+        {"Cookie": cookie, "Host": host},
         {"login": email, "password": password, "csrfmiddlewaretoken": token},
     )
     return status, {**cookies, **set_cookies(headers)}

@@ -37,7 +37,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .sanitize import sanitize_html
 
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 WORDS_PER_MINUTE = 200
 CALLOUT_TYPES = {"note": "Note", "safety": "Your safety", "try-this": "Try this"}
 BLOCK_TYPES = {"contrast", "reflection", *CALLOUT_TYPES}
@@ -185,6 +185,7 @@ def _markdown(resolver: LinkResolver, with_toc: bool) -> markdown.Markdown:
     md = getattr(_converters, name, None)
     if md is None:
         extensions = ["tables", "attr_list", "footnotes", "sane_lists", "def_list", "abbr"]
+        extensions.append("fenced_code")  # ``` and ~~~ code, as the authoring guide shows
         extensions.append(_LinkExtension())
         configs = {"tables": {"use_align_attribute": True}}
         if with_toc:
@@ -612,12 +613,14 @@ def _block_html(block: Block, resolver: LinkResolver, prompts: list[PromptSpec])
         prompts.append(
             PromptSpec(key=key, text=source, html=inner, position=len(prompts) + 1, line=block.line)
         )
+        # An invalid id is reported by the checks and refused by sync, but the preview still
+        # renders the file: the id goes into attributes escaped, and into no answer slot.
+        anchor = html.escape(f"reflection-{key}")
+        slot = f"<!--prodep:answer:{key}-->" if PROMPT_ID_RE.match(key) else ""
         return (
-            f'<section class="reflection" id="reflection-{key}" '
-            f'aria-labelledby="reflection-{key}-label">'
-            f'<p class="reflection__label" id="reflection-{key}-label">Reflection</p>'
-            f'<div class="reflection__prompt">{inner}</div>'
-            f"<!--prodep:answer:{key}--></section>"
+            f'<section class="reflection" id="{anchor}" aria-labelledby="{anchor}-label">'
+            f'<p class="reflection__label" id="{anchor}-label">Reflection</p>'
+            f'<div class="reflection__prompt">{inner}</div>{slot}</section>'
         )
     label = html.escape(block.title) if block.title else CALLOUT_TYPES.get(block.kind, "Note")
     inner = _render_fragment(_text(block.lines), resolver)

@@ -8,6 +8,7 @@ an ``ImproperlyConfigured`` error naming the variable, rather than silently fall
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from cryptography.fernet import Fernet
@@ -18,24 +19,35 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "PYTEST_VERSION" in os.environ or "test" in sys.argv[1:2]
 
 
-def _read_dotenv(path: Path) -> None:
-    """Load KEY=VALUE lines from a local .env without overriding the real environment."""
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a local .env, for these settings alone.
+
+    Never copied into ``os.environ``: under runserver every request's META starts as a copy
+    of the process environment, and allauth keeps a request's META in the session when a POST
+    needs the password again, so the keys ended up in the session table.
+    """
+    values: dict[str, str] = {}
     if not path.is_file():
-        return
+        return values
     for line in path.read_text().splitlines():
         line = line.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
         key, _, value = line.partition("=")
-        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
 
 
-if not TESTING:
-    _read_dotenv(BASE_DIR / ".env")
+_DOTENV = {} if TESTING else read_dotenv(BASE_DIR / ".env")
+
+
+def env(name: str, default: str = "") -> str:
+    """A setting from the real environment, else the local .env, else ``default``."""
+    return os.environ.get(name, _DOTENV.get(name, default))
 
 
 def envbool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+    value = env(name)
     if value is None or value == "":
         return default
     lowered = value.strip().lower()
@@ -47,7 +59,7 @@ def envbool(name: str, default: bool) -> bool:
 
 
 def _envnumber(name: str, default, kind: type, described: str):
-    value = os.environ.get(name)
+    value = env(name)
     if value is None or value == "":
         return default
     try:
@@ -65,7 +77,7 @@ def envfloat(name: str, default: float) -> float:
 
 
 def envlist(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 DEBUG = envbool("DEBUG", False)
@@ -74,7 +86,7 @@ DEBUG = envbool("DEBUG", False)
 _TEST_SECRET_KEY = "test-only-secret-key-not-for-any-real-deployment-0123456789"
 _TEST_REFLECTION_KEY = "XWG0d3Qkz5wvoN8b0cXq5hVOxC9Qn8x3c3m0R6bZb1w="
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env("SECRET_KEY", "")
 if not SECRET_KEY:
     if TESTING:
         SECRET_KEY = _TEST_SECRET_KEY
@@ -101,9 +113,20 @@ for _index, _key in enumerate(REFLECTION_KEYS, 1):
             f"REFLECTION_KEYS: key {_index} is not a valid Fernet key (32 url-safe base64 bytes)."
         ) from None
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
+# In development, also the address `make run HOST=...` serves on (it passes RUN_HOST).
+_DEVELOPMENT_HOSTS = ",".join(["127.0.0.1", "localhost", env("RUN_HOST", "")])
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", _DEVELOPMENT_HOSTS if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The one trusted base for absolute links (emails, invitation links): required in production
+# (a deploy check says so). Unset in development, links follow the request's own address.
+SITE_URL = env("SITE_URL", "").rstrip("/")
+if SITE_URL:
+    _site = urlsplit(SITE_URL)
+    if _site.scheme not in ("http", "https") or not _site.netloc or _site.path:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be a scheme and host such as https://prodep.example.org, "
+            f"not {SITE_URL!r}"
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -124,6 +147,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "prodep.middleware.RequestEnvironmentMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,6 +160,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "prodep.middleware.PermissionsPolicyMiddleware",
     "prodep.middleware.PrivateCacheMiddleware",
     "prodep.accounts.middleware.SessionLifetimeMiddleware",
     "prodep.accounts.middleware.StaffTwoFactorMiddleware",
@@ -171,7 +196,7 @@ SQLITE_OPTIONS = {
         " PRAGMA busy_timeout=20000;"
     ),
 }
-_database_url = os.environ.get("DATABASE_URL", "")
+_database_url = env("DATABASE_URL", "")
 if _database_url:
     try:
         _database = dj_database_url.parse(_database_url, conn_max_age=600, conn_health_checks=True)
@@ -195,7 +220,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: Redis when CACHE_URL is set (shared by every app server), local memory otherwise.
 # While Redis does not answer, each process uses local memory (prodep.cache); the timeouts
 # bound what a hung Redis costs a request.
-CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHE_URL = env("CACHE_URL", "")
 CACHE_TIMEOUT = envfloat("CACHE_TIMEOUT", 0.25)
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
@@ -254,6 +279,11 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "prodep.clinic.adapter.ClinicAccountAdapter"  # accounts + where therapists land
+ACCOUNT_FORMS = {
+    "login": "prodep.accounts.forms.LoginForm",
+    "signup": "prodep.accounts.forms.SignupForm",
+    "reset_password": "prodep.accounts.forms.ResetPasswordForm",
+}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -288,6 +318,11 @@ SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The CSRF cookie lives for the browser session too (Django's default is a year), so a visit
+# leaves no lasting cookie on a shared device. CSRF_USE_SESSIONS would do the same, but every
+# anonymous visitor to a page with a form (log-in, sign-up) would then get a session row in
+# the database and a session cookie: a server-side trace of each visit, and a write per visit.
+CSRF_COOKIE_AGE = None
 
 # Transport and headers. Development over plain http turns the secure flags off.
 SECURE_HTTPS = envbool("SECURE_HTTPS", not DEBUG)
@@ -305,9 +340,11 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0 and envbool("SECURE_HSTS_PRELOAD",
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts run by nonce alone: every <script> of the site, of the admin and of the allauth
+# templates the project overrides (templates/account, templates/mfa) carries the page's nonce.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
@@ -317,6 +354,19 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# Browser features no page uses, all off (names Chromium knows: an unknown one is a console
+# warning). Passkeys (WebAuthn) stay allowed for the site itself.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer autoplay browsing-topics camera captured-surface-control clipboard-read"
+        " compute-pressure digital-credentials-get display-capture encrypted-media fullscreen"
+        " gamepad geolocation gyroscope hid identity-credentials-get idle-detection"
+        " local-fonts local-network-access magnetometer microphone midi otp-credentials payment"
+        " picture-in-picture screen-wake-lock serial speaker-selection storage-access usb"
+        " window-management xr-spatial-tracking"
+    ).split()
+} | {"publickey-credentials-create": ["self"], "publickey-credentials-get": ["self"]}
 if TESTING:
     # The test client does not speak https; the redirect is tested on its own.
     SECURE_SSL_REDIRECT = False
@@ -335,19 +385,19 @@ STORAGES = {
 }
 
 # Email: the console in development, SMTP from the environment in production.
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Prodep <no-reply@localhost>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Prodep <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if DEBUG and not os.environ.get("EMAIL_HOST"):
+if DEBUG and not env("EMAIL_HOST"):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "host": env("EMAIL_HOST", "localhost"),
                 "port": envint("EMAIL_PORT", 587),
-                "username": os.environ.get("EMAIL_HOST_USER", ""),
-                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "username": env("EMAIL_HOST_USER", ""),
+                "password": env("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": envbool("EMAIL_USE_TLS", True),
                 "timeout": 10,
             },
@@ -360,13 +410,13 @@ USE_I18N = True
 USE_TZ = True
 
 # Where "Exit this page" lands: a neutral, busy site.
-EXIT_URL = os.environ.get("EXIT_URL", "https://www.bbc.co.uk/weather")
-CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
+EXIT_URL = env("EXIT_URL", "https://www.bbc.co.uk/weather")
+CONTENT_DIR = Path(env("CONTENT_DIR", str(BASE_DIR / "content")))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -77,17 +77,27 @@ def test_a_cache_timeout_that_is_not_a_number_stops_start_up_with_one_line():
     )
 
 
+DEPLOY_CHECK = ("check", "--deploy", "--fail-level", "WARNING")
+PRODUCTION = dict(DEBUG="false", ALLOWED_HOSTS="prodep.example.org", **KEYS)
+
+
 def test_deploy_check_is_clean_with_production_settings():
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="false",
-        ALLOWED_HOSTS="prodep.example.org",
-        **KEYS,
-    )
+    result = run_manage(*DEPLOY_CHECK, SITE_URL="https://prodep.example.org", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_asks_for_site_url_in_production():
+    """Without SITE_URL, emailed links would follow whatever Host header a request sent."""
+    result = run_manage(*DEPLOY_CHECK, **PRODUCTION)
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stdout + result.stderr
+
+
+def test_malformed_site_url_is_refused():
+    for value in ("prodep.example.org", "ftp://prodep.example.org", "https://x.org/path"):
+        result = run_manage("check", DEBUG="false", SITE_URL=value, **KEYS)
+        assert result.returncode != 0
+        assert "SITE_URL" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_seed_demo_refuses_without_debug():

@@ -31,6 +31,20 @@ def test_security_headers_are_sent(client, db):
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
+@pytest.mark.parametrize(
+    "url", ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/safety/"]
+)
+def test_an_anonymous_visit_leaves_no_lasting_cookie(client, db, url):
+    """A shared device keeps no trace of a visit once the browser closes: every cookie set for
+    an anonymous visitor (the CSRF token on pages with a form) lives for the browser session."""
+    response = client.get(url)
+    assert response.status_code == 200
+    for name, cookie in response.cookies.items():
+        assert not cookie["max-age"] and not cookie["expires"], (name, cookie.output())
+    if "csrfmiddlewaretoken" in response.content.decode():
+        assert response.cookies, "a page with a form sets its CSRF cookie"
+
+
 def test_csp_uses_a_fresh_nonce_and_no_unsafe_inline(client, db):
     first = client.get(reverse("account_login"))["Content-Security-Policy"]
     second = client.get(reverse("account_login"))["Content-Security-Policy"]
@@ -39,6 +53,66 @@ def test_csp_uses_a_fresh_nonce_and_no_unsafe_inline(client, db):
     nonce = re.search(r"'nonce-([^']+)'", first)
     assert nonce
     assert nonce.group(1) not in second
+
+
+POWERFUL_FEATURES = ("camera", "microphone", "geolocation", "payment", "usb", "serial", "hid")
+
+
+def test_powerful_browser_features_are_off(client, db):
+    """No page needs the camera, microphone, location, payments or devices: a script that got
+    in anyway could not ask for them. Passkeys (WebAuthn) stay allowed for the site itself."""
+    for url in ("/", reverse("account_login"), "/no/such/page/"):
+        policy = client.get(url)["Permissions-Policy"]
+        directives = dict(item.strip().split("=", 1) for item in policy.split(","))
+        for feature in POWERFUL_FEATURES:
+            assert directives[feature] == "()", (url, feature)
+        assert directives["publickey-credentials-get"] == "(self)"
+
+
+def _script_tags(html: str) -> list[str]:
+    return re.findall(r"<script\b[^>]*>", html)
+
+
+def test_scripts_run_by_nonce_alone_on_every_kind_of_page(client, admin_client, course):
+    """script-src has no 'self': a script runs only if the page gave it this response's nonce,
+    so every script tag on the site's, allauth's and the admin's pages must carry it."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    from tests.factories import sign_in
+
+    anonymous_pages = ["/", reverse("account_login"), reverse("account_signup")]
+    reader = make_user()
+    RecoveryCodes.activate(reader)
+    reader_pages = [
+        reverse("dashboard"),
+        reverse("lessons:lesson", args=["first", "lesson-1"]),
+        reverse("account_email"),
+        reverse("mfa_view_recovery_codes"),
+        reverse("mfa_add_webauthn"),
+    ]
+    admin_pages = ["/admin/", "/admin/accounts/user/", f"/admin/accounts/user/{reader.pk}/change/"]
+    seen = 0
+    for pages, visitor in ((anonymous_pages, client.__class__()), (admin_pages, admin_client)):
+        for url in pages:
+            seen += _assert_nonced(visitor.get(url), url)
+    sign_in(client, reader)
+    for url in reader_pages:
+        seen += _assert_nonced(client.get(url), url)
+    assert seen > 10
+
+
+def _assert_nonced(response, url) -> int:
+    assert response.status_code == 200, url
+    policy = response["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]*)", policy).group(1)
+    nonce = re.search(r"'nonce-([^']+)'", script_src).group(1)
+    assert "'self'" not in script_src
+    scripts = [
+        tag for tag in _script_tags(response.content.decode()) if "application/json" not in tag
+    ]
+    for tag in scripts:
+        assert f'nonce="{nonce}"' in tag, (url, tag)
+    return len(scripts)
 
 
 def test_every_script_tag_is_an_external_file(client, db):

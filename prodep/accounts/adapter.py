@@ -10,8 +10,10 @@ from django.contrib import messages
 
 from prodep import mail
 from prodep.journal import crypto
+from prodep.urlkit import absolute_url
 
 from . import two_factor
+from .emails import login_key, normalise_email
 
 security_log = logging.getLogger("prodep.security")
 
@@ -25,18 +27,39 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         return subject.strip()
 
-    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """A mail server outage must not turn sign-up, a reset or an email change into an
-        error page (``prodep.mail``).
+    def clean_email(self, email: str) -> str:
+        """One spelling per mailbox on sign-up, reset and adding an address (see ``emails``)."""
+        return normalise_email(super().clean_email(email))
 
-        The person is told to try again: the code page offers "send again", a reset can be
-        asked for again, and the email page can send a verification again.
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Every link on the trusted base; a mail server outage is no error page.
+
+        allauth builds its links (reset, sign-up, confirmation) from the request's host, in
+        places without a hook of their own; every mail passes through here, so each ``*_url``
+        is rebuilt on ``site_url()``: ``Host: localhost:31337`` put that address in a reset link.
+
+        A failure to send (``prodep.mail``) tells the person to try again: the code page offers
+        "send again", a reset can be asked for again, and the email page can send a
+        verification again.
         """
+        context = {
+            key: absolute_url(value) if key.endswith("_url") and isinstance(value, str) else value
+            for key, value in context.items()
+        }
         send = functools.partial(super().send_mail, template_prefix, email, context)
         if not mail.deliver(send, template_prefix.rsplit("/", 1)[-1]):
             request = getattr(allauth_context, "request", None)
             if request is not None:
                 messages.error(request, mail.NOT_SENT)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Count failed log-ins per account alone, whatever host name the request used.
+
+        allauth prefixes the login with the current site's domain, which without
+        ``django.contrib.sites`` is the request's Host header, port included: every new port
+        was a fresh budget. The per-address limit is counted separately and stays.
+        """
+        return login_key(credentials.get("email", credentials.get("username", "")))
 
     def pre_authenticate(self, request, **credentials) -> None:
         """Answer an exhausted failed-login budget with a real 429, not just a form error.

@@ -55,11 +55,14 @@ def account_settings(request):
 def safety_intro(request):
     """Shown once, before a reader's first lesson: what the exit control can and cannot do."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    # A path on this site only: redirect() would also take a bare word as a URL name.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
         next_url = reverse("dashboard")
     if request.method == "POST":
         Profile.objects.filter(user=request.user).update(safety_intro_seen_at=timezone.now())
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     return render(request, "accounts/safety_intro.html", {"next": next_url})
 
 

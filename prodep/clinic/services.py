@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -18,7 +17,7 @@ from lessons import outline
 from lessons.models import Lesson, Module, Progress, Status
 from prodep import mail
 from prodep.journal.models import Reflection
-from prodep.urlkit import url_for_pk
+from prodep.urlkit import absolute_url, url_for_pk
 
 from . import pictures
 from .models import (
@@ -79,7 +78,7 @@ def decide_application(profile: TherapistProfile, approve: bool) -> None:
 
 
 def invitation_url(token: str) -> str:
-    return settings.SITE_URL + reverse("clinic:invitation", args=[token])
+    return absolute_url(reverse("clinic:invitation", args=[token]))
 
 
 def create_invitation(therapist: TherapistProfile, email: str = "", message: str = ""):
@@ -205,7 +204,7 @@ def notify_therapist(care_link: CareLink, event: str) -> None:
         {
             "alias": care_link.client_alias,
             "event": event,
-            "url": settings.SITE_URL + reverse("clinic:client", args=[care_link.pk]),
+            "url": absolute_url(reverse("clinic:client", args=[care_link.pk])),
         },
     )
     # Best effort: the client's action is done whether or not this email can be sent.

@@ -2,6 +2,8 @@ from django import forms
 
 from .models import MAX_ANSWER_LENGTH
 
+MISSING_TEXT = "No answer text was sent, so nothing was changed."
+
 
 class AnswerForm(forms.Form):
     text = forms.CharField(
@@ -16,3 +18,14 @@ class AnswerForm(forms.Form):
         },
     )
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def clean(self):
+        """A post without a ``text`` field is a mistake, not a request to clear the answer.
+
+        An empty textarea still sends ``text=``, which is how a reader clears an answer; a body
+        with no such field (a script's JSON, a form without the textarea) used to save an
+        empty answer over the reader's text.
+        """
+        if "text" not in self.data:
+            self.add_error("text", MISSING_TEXT)
+        return super().clean()

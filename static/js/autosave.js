@@ -56,9 +56,11 @@
       inFlight = true;
       var sent = textarea.value;
       show("saving", "Saving…");
+      var body = new FormData(form);
+      body.set("text", sent);  // always sent, even empty: the server refuses a post without it
       fetch(form.action, {
         method: "POST",
-        body: new FormData(form),
+        body: body,
         headers: { "Accept": "application/json" },
         credentials: "same-origin"
       }).then(function (response) {

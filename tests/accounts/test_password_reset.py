@@ -2,7 +2,7 @@ import re
 
 from django.urls import reverse
 
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 
 def test_password_reset_by_link_sets_a_new_password(client, db, mailoutbox):
@@ -27,3 +27,38 @@ def test_reset_email_subject_is_neutral(client, db, mailoutbox):
     subject = mailoutbox[0].subject.lower()
     for word in ("prodep", "betray", "addict", "infidel", "affair", "partner", "lesson"):
         assert word not in subject
+
+
+def _links(mailoutbox) -> list[str]:
+    return [link for mail in mailoutbox for link in re.findall(r"https?://\S+", mail.body)]
+
+
+def test_emailed_links_use_site_url_whatever_the_host_header(client, db, mailoutbox, settings):
+    """``Host: localhost:31337`` (allowed: Django's host check ignores the port) put that
+    address in the reset link; every emailed link is built on SITE_URL instead."""
+    settings.SITE_URL = "https://prodep.example.org"
+    client.defaults["HTTP_HOST"] = "localhost:31337"
+    make_user("known@example.com")
+    client.post(reverse("account_reset_password"), {"email": "known@example.com"})
+    client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
+    client.post(  # "you already have an account", with a reset link
+        reverse("account_signup"),
+        {"email": "known@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert len(mailoutbox) == 3
+    links = _links(mailoutbox)
+    assert len(links) == 3  # reset, sign-up (unknown address), reset (account exists)
+    for link in links:
+        assert link.startswith("https://prodep.example.org/"), link
+    assert not [mail for mail in mailoutbox if "31337" in mail.body or "localhost" in mail.body]
+
+
+def test_without_site_url_links_follow_the_address_the_visitor_used(client, db, mailoutbox):
+    """Development: the request's own scheme and host (already checked by ALLOWED_HOSTS)."""
+    make_user("known@example.com")
+    client.post(
+        reverse("account_reset_password"),
+        {"email": "known@example.com"},
+        HTTP_HOST="localhost:8311",
+    )
+    assert _links(mailoutbox)[0].startswith("http://localhost:8311/accounts/password/reset/key/")

@@ -135,3 +135,45 @@ def test_another_readers_reflection_is_404_everywhere(client, reader, course):
 
 def test_unknown_reflection_id_is_404(client, reader):
     assert client.get(reverse("journal:edit", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"data": {}},
+        {"data": {"version": "1"}},
+        {"data": '{"text": ""}', "content_type": "application/json"},
+        {"data": '{"version": 1}', "content_type": "application/json"},
+        {"data": {"version": "1", "other": "x"}, "content_type": "multipart/form-data; boundary=B"},
+    ],
+    ids=["form-empty", "form-version-only", "json-text", "json-version", "multipart-no-text"],
+)
+@pytest.mark.parametrize("accept", ["application/json", "text/html"])
+def test_a_post_without_a_text_field_changes_nothing(client, reader, body, accept):
+    """Only an explicit (empty) ``text`` clears an answer; a body without one is refused."""
+    answer(reader, "p1", "Keep me")
+    if body.get("content_type", "").startswith("multipart"):
+        payload = b'--B\r\nContent-Disposition: form-data; name="version"\r\n\r\n1\r\n--B--\r\n'
+        response = client.post(
+            save_url(), payload, content_type=body["content_type"], HTTP_ACCEPT=accept
+        )
+    else:
+        response = client.post(save_url(), **body, HTTP_ACCEPT=accept)
+    assert response.status_code == 400
+    assert "No answer text was sent" in response.content.decode()
+    assert Reflection.objects.get(user=reader).text == "Keep me"
+
+
+def test_an_explicit_empty_text_clears_the_answer(client, reader):
+    answer(reader, "p1", "Clear me")
+    response = client.post(save_url(), {"text": ""}, HTTP_ACCEPT="application/json")
+    assert response.json()["ok"]
+    assert Reflection.objects.get(user=reader).text == ""
+
+
+def test_the_journal_edit_form_without_a_text_field_changes_nothing(client, reader):
+    reflection = answer(reader, "p1", "Keep me too")
+    response = client.post(reverse("journal:edit", args=[reflection.pk]), {"version": "1"})
+    assert response.status_code == 200
+    assert "No answer text was sent" in response.content.decode()
+    assert Reflection.objects.get(pk=reflection.pk).text == "Keep me too"

@@ -1,5 +1,6 @@
 """What authors get: DEBUG re-sync, drafts, the preview page and new_lesson."""
 
+import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -7,6 +8,7 @@ from lessons.content import check_tree
 from lessons.models import Lesson
 from lessons.services import sync_content
 from tests.factories import lesson_file, make_author, make_course, make_user, sign_in, write
+from tests.markup import active_markup
 
 
 def test_in_debug_an_edited_file_shows_on_the_next_page_load(client, content_dir, db, settings):
@@ -129,3 +131,26 @@ def test_new_lesson_names_the_known_modules_when_given_a_wrong_one(content_dir):
         assert "01-first" in str(error)
     else:
         raise AssertionError("expected a CommandError")
+
+
+@pytest.mark.parametrize(
+    "prompt_id",
+    [
+        'x"><meta/http-equiv="refresh"content="0;url=//evil.example">',
+        'x"><img/src=x/onerror=alert(1)>',
+        "x--><img/src=x/onerror=alert(1)><!--",
+        "x'/onmouseover=alert(1)/",
+    ],
+)
+def test_preview_escapes_an_invalid_reflection_id(client, content_dir, db, prompt_id):
+    """An author's bad id is reported as a problem and shown as text, never as markup."""
+    make_course(content_dir)
+    body = f"::: reflection id={prompt_id}\nWhat do you notice?\n:::\n"
+    write(content_dir, "01-first/03-new.md", lesson_file("Unsynced", body))
+    client.force_login(make_author())
+    response = client.get(reverse("lessons:preview", args=["01-first/03-new.md"]))
+    assert response.status_code == 200
+    body = response.content.decode().split('<div class="lesson-body">', 1)[1]
+    body = body.split("</article>", 1)[0]
+    assert active_markup(body) == []
+    assert "is not valid" in response.content.decode()

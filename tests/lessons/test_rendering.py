@@ -102,3 +102,26 @@ def test_codes_in_fenced_blocks_are_not_parsed_as_blocks():
     result = render("```\n::: note\n```\n")
     assert result.problems == []
     assert "::: note" in result.html
+
+
+FENCED = (
+    "Try this phrase:\n\n```text\nI need a moment.\n<script>alert(1)</script>\n"
+    '<img src=x onerror="alert(2)">\n::: note\n```\n\nAfter the code.\n'
+)
+
+
+def test_fenced_code_blocks_render_as_code():
+    result = render(FENCED)
+    assert result.problems == []
+    assert "<pre><code>I need a moment.\n" in result.html
+    assert "After the code." in result.html
+    assert "```" not in result.html
+
+
+def test_fenced_code_is_text_however_it_looks():
+    """Markup in a code block is shown, escaped; nothing in it runs or becomes an element."""
+    for body in (FENCED, f"::: try-this An exercise\n{FENCED}:::\n"):
+        html = render(body).html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "<script" not in html and "<img" not in html
+        assert "::: note" in html  # a block marker inside code is only text

@@ -1,9 +1,12 @@
 """Download my data, and delete my account leaving nothing of theirs behind."""
 
+import html
 import io
 import json
+import re
 import zipfile
 
+import markdown
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -20,6 +23,7 @@ from prodep.clinic.models import AccessLog, Assignment, CareLink, Share
 from prodep.clinic.services import record_client_page_view, shared_reflections
 from prodep.journal.models import Reflection
 from tests.factories import PASSWORD, answer, link, make_therapist, make_user, sign_in
+from tests.markup import active_markup
 
 
 @pytest.fixture
@@ -136,3 +140,29 @@ def test_rotation_covers_two_factor_secrets(db, settings, capsys):
 
     secret = get_adapter().decrypt(Authenticator.objects.get(user=user).data["secret"])
     assert secret == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+MARKUP = "<img src=x onerror=alert(1)>[a](//e.x)<script>1</script>"  # fits an alias (60)
+
+
+def test_the_readable_export_shows_what_others_wrote_as_text_not_markup(client, course):
+    """Names, aliases and notes written by a therapist reach my-data.md as text: opened in a
+    Markdown viewer, none of it becomes an image, a link or a script."""
+    user = make_user("reader@example.com")
+    therapist = make_therapist("t@example.com")
+    therapist.display_name = f"Dr {MARKUP}"
+    therapist.save()
+    care = link(therapist, user, MARKUP)
+    Assignment.objects.create(
+        link=care, lesson=Lesson.objects.get(slug="lesson-1"), note=f"Read this\n\n{MARKUP}"
+    )
+    Share.objects.create(reflection=answer(user, "p1", "Mine"), link=care)
+    record_client_page_view(care, shared_reflections(care))
+    sign_in(client, user)
+    archive = zipfile.ZipFile(io.BytesIO(client.post(reverse("export_data")).content))
+    readable = archive.read("my-data.md").decode()
+    rendered = markdown.markdown(readable)
+    assert active_markup(rendered) == [], rendered
+    text = html.unescape(re.sub(r"<[^>]+>", "", rendered))
+    assert text.count("<img src=x onerror=alert(1)>") >= 4  # name, alias, note, access log
+    assert "Read this" in text

@@ -91,3 +91,45 @@ def test_discreet_mode_keeps_every_title_neutral(client, course, path):
     assert title == "Notes"
     assert icon.endswith("icon-neutral.svg")
     assert not REVEALING.search(title + icon)
+
+
+def test_plain_text_emails_show_names_as_typed(course, mailoutbox):
+    """Text mail is not HTML: O'Brien stays O'Brien, never O&#x27;Brien."""
+    therapist = make_therapist()
+    therapist.display_name = "Dr O'Brien & Sons <Practice>"
+    therapist.email_updates = True
+    therapist.save()
+    create_invitation(therapist, email="client@example.com")
+    reader = make_user()
+    care = link(therapist, reader, "Sam O'Brien")
+    set_shares(reader, answer(reader, "p1", "mine"), {care.pk})
+    assert len(mailoutbox) == 2
+    assert "Sam O'Brien shared a reflection" in mailoutbox[1].body
+    for mail in mailoutbox:
+        assert "&#x27;" not in mail.body and "&amp;" not in mail.body and "&lt;" not in mail.body
+
+
+def _text_without_links(body: str) -> str:
+    return re.sub(r"https?://\S+", "LINK", body)
+
+
+def test_account_emails_name_neither_the_host_nor_the_site(client, course, mailoutbox):
+    """allauth's bodies said "register an account on <host>": the text names no place at all."""
+    host = "localhost:31337"
+    client.defaults["HTTP_HOST"] = host
+    client.post(
+        reverse("account_signup"),
+        {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    make_user("known@example.com")
+    client.post(reverse("account_reset_password"), {"email": "known@example.com"})
+    client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
+    client.__class__(HTTP_HOST=host).post(
+        reverse("account_signup"),
+        {"email": "known@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert len(mailoutbox) == 4
+    for mail in mailoutbox:
+        text = _text_without_links(mail.body)
+        for name in ("localhost", "31337", "testserver", "example.org", "127.0.0.1"):
+            assert name not in text, (mail.subject, mail.body)

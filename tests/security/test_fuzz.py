@@ -1,21 +1,23 @@
-"""Property-based fuzzing of every form and query parameter: never a 500, never a bad save."""
+"""Property-based fuzzing of every form and query parameter: never a 500, never a bad save.
+
+Forms and parameters: the site's own (answers, journal, sharing, clinic, settings, the
+once-only safety note, the landing page) and allauth's that anyone can reach (sign-up, log-in,
+password reset) or a signed-in reader uses (password change, adding an address).
+"""
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lessons.models import Progress
+from prodep.accounts.models import User
 from prodep.clinic.models import Assignment, CareLink, Invitation, Share, TherapistProfile
 from prodep.journal.models import Reflection
 from tests.factories import answer, link, make_therapist, make_user, sign_in
 
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = settings()  # examples per property from the loaded profile (conftest.py: dev or ci)
 text = st.text(max_size=300)
 junk = st.one_of(
     text,
@@ -175,3 +177,101 @@ def test_any_path_under_the_site(people, path):
     from urllib.parse import quote
 
     ok(people["owner"].get("/" + quote(path)))
+
+
+@FUZZ
+@given(body=text, version=junk, include_text=st.booleans())
+def test_journal_edit_form(people, body, version, include_text):
+    pk = people["reflection"].pk
+    before = Reflection.objects.get(pk=pk).ciphertext
+    data = {"version": version} | ({"text": body} if include_text else {})
+    response = people["owner"].post(reverse("journal:edit", args=[pk]), data)
+    ok(response)
+    stored = Reflection.objects.get(pk=pk)
+    if response.status_code == 302:
+        assert include_text and stored.text == body
+    else:
+        assert stored.ciphertext == before
+
+
+@FUZZ
+@given(page=junk)
+def test_journal_page_parameter(people, page):
+    ok(people["owner"].get(reverse("journal:index"), {"page": page}))
+
+
+@FUZZ
+@given(next_url=junk, method=st.sampled_from(["get", "post"]))
+def test_safety_note_next_parameter_stays_on_the_site(people, next_url, method):
+    response = getattr(people["owner"], method)(reverse("safety_intro"), {"next": next_url})
+    ok(response)
+    if response.status_code == 302:
+        location = response["Location"]
+        assert location.startswith("/") and not location.startswith(("//", "/\\")), location
+
+
+@FUZZ
+@given(discreet=junk, updates=junk, account=junk)
+def test_settings_switches_and_the_landing_parameter(people, discreet, updates, account):
+    ok(people["owner"].post(reverse("discreet_mode"), {"discreet_mode": discreet}))
+    ok(people["viewer"].post(reverse("clinic:email_updates"), {"email_updates": updates}))
+    ok(Client().get(reverse("landing"), {"account": account}))
+
+
+addresses = st.ip_addresses(v=4).map(str)
+emails = st.one_of(junk, st.emails().map(str))
+
+
+@FUZZ
+@given(email=emails, password1=text, password2=text, address=addresses)
+def test_sign_up_form(course, email, password1, password2, address):
+    users = User.objects.count()
+    response = Client(REMOTE_ADDR=address).post(
+        reverse("account_signup"),
+        {"email": email, "password1": password1, "password2": password2},
+    )
+    ok(response)
+    if response.status_code != 302:
+        assert User.objects.count() == users
+
+
+@FUZZ
+@given(login=emails, password=text, address=addresses)
+def test_log_in_form(people, login, password, address):
+    response = Client(REMOTE_ADDR=address).post(
+        reverse("account_login"), {"login": login, "password": password}
+    )
+    ok(response)
+    assert response.status_code != 302  # no made-up password opens an account
+
+
+@FUZZ
+@given(email=emails, address=addresses)
+def test_password_reset_form(course, email, address):
+    ok(Client(REMOTE_ADDR=address).post(reverse("account_reset_password"), {"email": email}))
+
+
+@FUZZ
+@given(old=text, new1=text, new2=text)
+def test_password_change_form(people, old, new1, new2):
+    reader = people["reader"]
+    before = User.objects.get(pk=reader.pk).password
+    ok(
+        people["owner"].post(
+            reverse("account_change_password"),
+            {"oldpassword": old, "password1": new1, "password2": new2},
+        )
+    )
+    assert User.objects.get(pk=reader.pk).password == before  # a made-up old password
+
+
+@FUZZ
+@given(email=emails)
+def test_add_email_form(people, email):
+    from allauth.account.models import EmailAddress
+
+    count = EmailAddress.objects.count()
+    response = people["owner"].post(reverse("account_email"), {"action_add": "", "email": email})
+    ok(response)
+    if response.status_code == 200:  # the form came back: nothing added
+        assert EmailAddress.objects.count() == count

@@ -17,11 +17,14 @@ ALLOWED = {
     ("templates/lessons/lesson.html", "reference|safe"),
     # The author preview renders the same sanitising pipeline, from disk, for authors only.
     ("templates/lessons/preview.html", "result.html|safe"),
-    # A Markdown file inside the user's own data download, never served as HTML.
+    # A Markdown file inside the user's own data download, never served as HTML; what others
+    # wrote goes through markdown_text there.
     ("templates/accounts/export.md", "autoescape off"),
-    # Plain-text email bodies: not HTML.
+    # Plain-text email bodies: not HTML (HTML escaping showed O'Brien as O&#x27;Brien).
     ("templates/account/email/base_message.txt", "autoescape off"),
+    ("templates/account/email/email_confirmation_message.txt", "autoescape off"),
     ("templates/clinic/email/invitation.txt", "autoescape off"),
+    ("templates/clinic/email/update.txt", "autoescape off"),
 }
 
 
