@@ -5,7 +5,7 @@ import re
 from django.urls import reverse
 
 from prodep.clinic.models import CareLink
-from tests.factories import make_therapist, make_user
+from tests.factories import make_therapist, make_user, sign_in
 from tests.live import LiveBrowser
 
 
@@ -15,7 +15,7 @@ def _shown_link(response) -> str:
 
 def test_the_on_screen_link_uses_the_address_the_therapist_used(client, therapist):
     """Development: ``make run PORT=8300`` showed links on :8000."""
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     response = client.post(
         reverse("clinic:invitations"), {"email": "", "message": ""}, HTTP_HOST="localhost:8300"
     )
@@ -24,7 +24,7 @@ def test_the_on_screen_link_uses_the_address_the_therapist_used(client, therapis
 
 def test_site_url_wins_over_the_request_address(client, therapist, settings, mailoutbox):
     settings.SITE_URL = "https://prodep.example.org"
-    client.force_login(therapist.user)
+    sign_in(client, therapist.user)
     response = client.post(
         reverse("clinic:invitations"),
         {"email": "c@example.com", "message": ""},

@@ -147,7 +147,7 @@ def test_preview_escapes_an_invalid_reflection_id(client, content_dir, db, promp
     make_course(content_dir)
     body = f"::: reflection id={prompt_id}\nWhat do you notice?\n:::\n"
     write(content_dir, "01-first/03-new.md", lesson_file("Unsynced", body))
-    client.force_login(make_author())
+    sign_in(client, make_author())
     response = client.get(reverse("lessons:preview", args=["01-first/03-new.md"]))
     assert response.status_code == 200
     body = response.content.decode().split('<div class="lesson-body">', 1)[1]

@@ -211,10 +211,14 @@ def test_safety_note_next_parameter_stays_on_the_site(people, next_url, method):
 
 
 @FUZZ
-@given(discreet=junk, updates=junk, account=junk)
-def test_settings_switches_and_the_landing_parameter(people, discreet, updates, account):
+@given(discreet=junk, updates=junk, name=junk, account=junk)
+def test_settings_switches_and_the_landing_parameter(people, discreet, updates, name, account):
     ok(people["owner"].post(reverse("discreet_mode"), {"discreet_mode": discreet}))
-    ok(people["viewer"].post(reverse("clinic:email_updates"), {"email_updates": updates}))
+    ok(
+        people["viewer"].post(
+            reverse("clinic:preferences"), {"email_updates": updates, "name_in_invitations": name}
+        )
+    )
     ok(Client().get(reverse("landing"), {"account": account}))
 
 
