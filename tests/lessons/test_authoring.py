@@ -19,19 +19,48 @@ def test_in_debug_an_edited_file_shows_on_the_next_page_load(client, content_dir
     assert b"Freshly edited." in client.get(url).content
 
 
-def test_in_debug_a_file_with_errors_shows_the_errors_not_stale_content(
-    client, content_dir, db, settings
-):
+def _break_lesson_one(client, content_dir, settings):
+    """A synced course, then lesson 1 edited into an error in development."""
     settings.DEBUG = True
     make_course(content_dir)
-    client.force_login(make_user())
     url = reverse("lessons:lesson", args=["first", "lesson-1"])
-    client.get(url)
+    client.force_login(make_user())
+    client.get(url)  # synced: the last good version
     write(content_dir, "01-first/01-lesson-1.md", lesson_file("Lesson 1", "::: oops\nx\n:::\n"))
+    return url
+
+
+def test_in_debug_a_broken_file_never_stops_readers(client, content_dir, db, settings):
+    url = _break_lesson_one(client, content_dir, settings)
     response = client.get(url)
-    assert response.status_code == 503
-    assert b"01-first/01-lesson-1.md:5: unknown block" in response.content
-    assert b"Text of lesson 1." not in response.content
+    assert response.status_code == 200
+    assert b"Text of lesson 1." in response.content  # the last good version
+    assert b"unknown block" not in response.content and b"content has" not in response.content
+    assert client.get(reverse("dashboard")).status_code == 200
+    assert client.get(reverse("lessons:lesson", args=["first", "lesson-2"])).status_code == 200
+
+
+def test_in_debug_authors_see_the_problem_in_a_banner_and_on_the_console(
+    client, content_dir, db, settings, caplog
+):
+    url = _break_lesson_one(client, content_dir, settings)
+    client.force_login(make_author())
+    with caplog.at_level("WARNING", logger="prodep.content"):
+        html = client.get(url).content.decode()
+    assert "Text of lesson 1." in html
+    assert "The content has 1 problem, so the last edit was not loaded" in html
+    assert "readers still see the last good version" in html
+    assert reverse("lessons:preview_index") in html
+    assert "01-first/01-lesson-1.md:5: unknown block 'oops'" in caplog.text
+    # Reported once per change, not on every page.
+    caplog.clear()
+    client.get(url)
+    assert "unknown block" not in caplog.text
+
+    # Fixed: the edit loads and the banner goes.
+    write(content_dir, "01-first/01-lesson-1.md", lesson_file("Lesson 1", "Mended."))
+    html = client.get(url).content.decode()
+    assert "Mended." in html and "The content has" not in html
 
 
 def test_without_debug_files_are_not_resynced(client, content_dir, db, settings):
