@@ -2,6 +2,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from prodep.journal.models import Reflection
@@ -231,5 +232,10 @@ def share(request, pk):
     except services.ClinicError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Sharing updated." if link_ids else "This answer is private.")
+        private = "This answer is private again: only you can read it."
+        messages.success(request, "Sharing updated." if link_ids else private)
+    # Back where the reader shared from (the lesson or the journal), if that is this site.
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect(journal_url(request.user, reflection))

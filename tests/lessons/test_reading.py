@@ -28,7 +28,9 @@ def reader(client, course):
 
 
 # Whole-request budgets, including the session, user and session-tracking queries.
-LESSON_QUERIES = 5  # session, user with profiles, lesson, progress, answers; no write
+# Session, user with profiles, lesson, progress, answers, and where there are answers the
+# reader's therapist links (to offer sharing); no write.
+LESSON_QUERIES = 6
 DASHBOARD_QUERIES = 4  # session, user with profiles, all progress, assignments
 
 
