@@ -6,11 +6,12 @@ through the Snowball English stemmer (``snowballstemmer``): a word can only matc
 with the same stem. A stem also joins words that are not forms of one another
 ("codependence" and "codependent" share "codepend", "control" and "controlling" share
 "control"), and the course discusses codependence at length, so a match also needs the two
-words to differ by an inflectional ending alone (-s, -es, -ed, -ing, -er, -est, 's). A term of
-several words matches those words in a row, each in any of its forms.
+words to differ by an inflectional ending alone (-s, -es, -ed, -ing, 's). A term of several
+words matches those words in a row, each in any of its forms.
 
-One known gap: a listed base form whose last consonant doubles ("stop", "stopped") does not
-match its doubled forms; list the form you mean ("controlling" matches "controlled").
+Known gaps, each a word to list if it matters: a base form whose last consonant doubles
+("stop", "stopped") does not match its doubled forms ("controlling" does match "controlled"),
+and the stemmer keeps comparatives apart ("crazier" is not a form of "crazy").
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import snowballstemmer
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 # Inflectional endings, longest first; what precedes must keep at least three letters.
-_ENDINGS = ("ing", "est", "ed", "es", "er", "s")
+_ENDINGS = ("ing", "ed", "es", "s")
 _stemmers = threading.local()
 
 

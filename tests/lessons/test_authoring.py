@@ -1,5 +1,7 @@
 """What authors get: DEBUG re-sync, drafts, the preview page and new_lesson."""
 
+import re
+
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -158,3 +160,46 @@ def test_new_lesson_names_the_known_modules_when_given_a_wrong_one(content_dir):
         assert "01-first" in str(error)
     else:
         raise AssertionError("expected a CommandError")
+
+
+def test_authors_find_authoring_in_the_navigation_and_readers_do_not(client, content_dir, db):
+    make_course(content_dir)
+    sync_content(content_dir)
+    link = f'<a href="{reverse("lessons:preview_index")}">Authoring</a>'
+    client.force_login(make_user())
+    assert link not in client.get(reverse("dashboard")).content.decode()
+    client.force_login(make_author())
+    assert link in client.get(reverse("dashboard")).content.decode()
+
+
+def test_the_preview_list_shows_title_status_and_problems_with_problems_first(
+    client, content_dir, db
+):
+    make_course(content_dir)
+    write(content_dir, "01-first/03-soon.md", lesson_file("Coming soon", extra="status: draft\n"))
+    write(
+        content_dir, "01-first/04-bad.md", lesson_file("Broken", "::: oops\nx\n:::\n\n![](a.png)\n")
+    )
+    client.force_login(make_author())
+    html = client.get(reverse("lessons:preview_index")).content.decode()
+    rows = re.findall(r"<tr[^>]*>\s*<td>(.*?)</tr>", html, re.S)
+    titles = [re.search(r'">([^<]+)</a>', row).group(1) for row in rows]
+    assert titles[0] == "Broken"  # problems first, then course order
+    assert titles[1:] == ["A module", "Lesson 1", "Lesson 2", "Coming soon"]
+    assert "<strong>2</strong>" in rows[0] and "None" in rows[1]
+    assert 'badge--draft">Draft' in rows[4] and "Published" in rows[2]
+    lines = re.findall(r"01-first/04-bad\.md:(\d+):", html)
+    assert lines == sorted(lines, key=int) and len(lines) == 2
+
+
+def test_the_preview_lists_a_files_checks_in_line_order(client, content_dir, db):
+    make_course(content_dir)
+    write(content_dir, "_language.yml", "enable: help\n")
+    write(content_dir, "01-first/03-x.md", lesson_file("X", "It enables.\n\n::: oops\nx\n:::\n"))
+    write(content_dir, "01-first/04-y.md", lesson_file("Y", "::: reflection id=p1\nQ?\n:::\n"))
+    client.force_login(make_author())
+    html = client.get(reverse("lessons:preview", args=["01-first/04-y.md"])).content.decode()
+    lines = [int(n) for n in re.findall(r"<strong>Line (\d+):</strong>", html)]
+    assert lines == sorted(lines) and lines
+    html = client.get(reverse("lessons:preview", args=["01-first/03-x.md"])).content.decode()
+    assert re.findall(r"<strong>Line (\d+):</strong>", html) == ["5", "7"]
