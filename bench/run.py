@@ -55,7 +55,7 @@ MARKERS = {
     "floor": (b"The framework floor", 1),
     "floor (anonymous)": (b"The framework floor", 1),
     "lesson": (b"Your private answer", 1),
-    "dashboard": (b"Welcome back", 1),
+    "dashboard": (b"Your progress", 1),  # on a first visit and after
     "journal": (b'class="journal-entry"', 20),  # the first page of 100 answers
     "roster": (b'href="/clinic/clients/', 50),
     "client": (b'class="journal-text"', 3),
@@ -562,7 +562,7 @@ def scale_out(env: dict, data: dict, tmp: Path) -> dict:
             status, _, body = http(
                 "GET", server.base + "/home/", {"Cookie": cookie, "Host": SITE_HOST}
             )
-            ok = status == 200 and b"Welcome back" in body
+            ok = status == 200 and b"Your progress" in body
             steps.append({"server": name, "step": "dashboard with A's session", "status": status})
             if not ok:
                 break

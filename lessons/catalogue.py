@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from prodep.clinic.services import client_assignments, notify_assignment_completed
+from prodep.clinic.services import (
+    client_assignments,
+    notify_assignment_completed,
+    sharing_options,
+)
 from prodep.journal.services import answers_for_lesson
 
 from . import outline
@@ -169,6 +173,7 @@ def dashboard_context(user) -> dict:
     resume = continue_lesson(user, progress)
     completed = {lesson_id for lesson_id, row in progress.items() if row.completed_at}
     return {
+        "first_visit": not progress,  # no lesson opened yet: greeted as new, not "back"
         "modules": summaries,
         "assignments": client_assignments(user, completed),
         "totals": course_totals(summaries),
@@ -177,16 +182,65 @@ def dashboard_context(user) -> dict:
     }
 
 
-def lesson_context(user, lesson: Lesson) -> dict:
+@dataclass
+class Neighbours:
+    """Where a lesson sits among the lessons of its module that this reader may read."""
+
+    siblings: list[Lesson]
+    position: int  # from 1
+    previous: Lesson | None
+    next: Lesson | None
+
+
+def neighbours(user, lesson: Lesson) -> Neighbours:
     siblings = outline.current().lessons_in(lesson.module_id, user)
     index = next((i for i, s in enumerate(siblings) if s.id == lesson.id), 0)
+    return Neighbours(
+        siblings,
+        index + 1,
+        siblings[index - 1] if index > 0 else None,
+        siblings[index + 1] if index + 1 < len(siblings) else None,
+    )
+
+
+def after_reading(user, lesson: Lesson) -> tuple[str, str]:
+    """Where "Mark as read" takes the reader, and what it tells them there.
+
+    Onward, never back to the top of a long lesson: to the next lesson in the module, or at the
+    module's end to the module page, which shows what is still unread.
+    """
+    following = neighbours(user, lesson).next
+    if following is not None:
+        return following.get_absolute_url(), f"“{lesson.title}” is marked as read. On to the next."
+    module = lesson.module
+    lessons = outline.current().lessons_in(module.id, user)
+    unread = (
+        len(lessons)
+        - Progress.objects.filter(
+            user=user, lesson__in=[x.id for x in lessons], completed_at__isnull=False
+        ).count()
+    )
+    if unread:
+        note = f"Done: that was the last lesson in “{module.title}”. "
+        note += f"{unread} lesson{'s' if unread != 1 else ''} here without a tick still to read."
+    else:
+        note = f"Done: you have read every lesson in “{module.title}”."
+    return module.get_absolute_url(), note
+
+
+def lesson_context(user, lesson: Lesson) -> dict:
+    place = neighbours(user, lesson)
+    answers = answers_for_lesson(user, lesson)
+    links, shared = sharing_options(user, list(answers.values())) if answers else ([], {})
     return {
         "lesson": lesson,
-        "answers": answers_for_lesson(user, lesson),
+        "answers": answers,
+        "share_links": links,
+        "shared": shared,
         "module": lesson.module,
         "progress": mark_opened(user, lesson),
-        "siblings": siblings,
-        "position": index + 1,
-        "previous": siblings[index - 1] if index > 0 else None,
-        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "siblings": place.siblings,
+        "position": place.position,
+        "previous": place.previous,
+        "next": place.next,
     }

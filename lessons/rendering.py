@@ -35,6 +35,7 @@ import yaml
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .language import Vocabulary
 from .sanitize import sanitize_html
 
 RENDERER_VERSION = "4"
@@ -104,19 +105,6 @@ class Rendered:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level == "error"]
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """Blaming or pathologising terms, each with a kinder suggestion (content/_language.yml)."""
-
-    terms: dict[str, str]
-
-    def pattern(self) -> re.Pattern | None:
-        if not self.terms:
-            return None
-        alternatives = sorted((re.escape(t) for t in self.terms), key=len, reverse=True)
-        return re.compile(r"(?<![\w-])(" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
 
 
 class LinkResolver:
@@ -556,14 +544,14 @@ def _check_blocks(items, path: str) -> list[Problem]:
     return problems
 
 
-def _check_language(meta: dict, items, path: str, vocabulary: Vocabulary) -> list[Problem]:
-    pattern = vocabulary.pattern()
-    if pattern is None:
+def _check_language(
+    meta_lines: dict[str, tuple[int, str]], items, path: str, vocabulary: Vocabulary
+) -> list[Problem]:
+    """Terms from the term list, in any inflected form, outside the codependence side of a
+    contrast block and outside quotation marks and code."""
+    if not vocabulary.terms:
         return []
-    lines: list[tuple[int, str]] = []
-    for key in ("title", "summary"):
-        if isinstance(meta.get(key), str):
-            lines.append((2, meta[key]))
+    lines: list[tuple[int, str]] = list(meta_lines.values())
     for item in items:
         if isinstance(item, Block):
             lines.append((item.line, item.title))
@@ -575,19 +563,28 @@ def _check_language(meta: dict, items, path: str, vocabulary: Vocabulary) -> lis
     for number, text in lines:
         # A term in quotation marks or code is being discussed, not applied to anyone.
         visible = re.sub(r'"[^"\n]*"|“[^”\n]*”|`[^`\n]*`', " ", text)
-        for match in pattern.finditer(visible):
-            term = match.group(1)
-            suggestion = vocabulary.terms.get(term.lower(), "")
+        for match in vocabulary.find(visible):
+            form = "" if match.found.lower() == match.term else f" (a form of '{match.term}')"
             problems.append(
                 Problem(
                     path,
                     number,
-                    f"blaming or pathologising language: '{term}'",
-                    f"Try: {suggestion}. Quote the term if you are discussing it, "
-                    "or move it to the codependence side of a contrast block.",
+                    f"blaming or pathologising language: '{match.found}'{form}",
+                    f"Try: {vocabulary.terms[match.term]}. Quote the term if you are discussing "
+                    "it, or move it to the codependence side of a contrast block.",
                 )
             )
     return problems
+
+
+def _front_matter_lines(text: str, meta: dict, first_line: int) -> dict[str, tuple[int, str]]:
+    """The title and summary with the line each starts on, for the language check."""
+    found = {}
+    for number, line in enumerate(text.split("\n")[: first_line - 1], 1):
+        key = line.split(":", 1)[0].strip()
+        if key in ("title", "summary") and isinstance(meta.get(key), str):
+            found.setdefault(key, (number, meta[key]))
+    return found
 
 
 def _block_html(block: Block, resolver: LinkResolver, prompts: list[PromptSpec]) -> str:
@@ -663,7 +660,8 @@ def render_document(
     items, block_problems = parse_blocks(body, first_line, path)
     rendered.problems += block_problems
     rendered.problems += _check_blocks(items, path)
-    rendered.problems += _check_language(meta, items, path, vocabulary)
+    meta_lines = _front_matter_lines(text, meta, first_line)
+    rendered.problems += _check_language(meta_lines, items, path, vocabulary)
 
     resolver = LinkResolver(path, url_for_path)
     token = secrets.token_hex(8)
@@ -715,6 +713,7 @@ def render_document(
                 "Describe the image: ![what it shows](path).",
             )
         )
+    rendered.problems.sort(key=lambda problem: problem.line)  # in the order an author reads
     rendered.links = sorted(set(resolver.targets))
     rendered.problems += _check_couples_therapy_caveat(items, rendered.links, path)
     rendered.word_count = count_words(page)

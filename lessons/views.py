@@ -88,9 +88,21 @@ def author_required(view):
 
 @author_required
 def preview_index(request):
+    """Every content file with its title, status and problem count: files with problems first,
+    then in course order; every problem below, file by file, in line order."""
     tree, rendered, problems = check_tree(Path(settings.CONTENT_DIR))
     counts = Counter(problem.path for problem in problems)
-    files = [{"file": f, "problems": counts.get(f.path, 0)} for f in tree.files]
+    files = [
+        {
+            "file": f,
+            "title": rendered[f.path].meta.get("title") or f.path,
+            "status": rendered[f.path].meta.get("status", "published"),
+            "problems": counts.get(f.path, 0),
+        }
+        for f in tree.files
+    ]
+    files.sort(key=lambda item: item["problems"] == 0)  # stable: course order within each part
+    problems = sorted(problems, key=lambda problem: (problem.path, problem.line))
     return render(request, "lessons/preview_index.html", {"files": files, "problems": problems})
 
 
@@ -102,7 +114,7 @@ def preview(request, source_path):
     if content_file is None:
         raise Http404("No such content file")
     result = rendered[content_file.path]
-    own = [p for p in problems if p.path == content_file.path]
+    own = sorted((p for p in problems if p.path == content_file.path), key=lambda p: p.line)
     return render(
         request, "lessons/preview.html", {"file": content_file, "result": result, "problems": own}
     )
@@ -111,7 +123,8 @@ def preview(request, source_path):
 @login_required
 @require_POST
 def complete(request, module_slug, lesson_slug):
-    """Mark a lesson read (completed=1) or not read (completed=0); then back to the lesson.
+    """Mark a lesson read (completed=1), then onward (``after_reading``); or not read
+    (completed=0), then back to the lesson.
 
     A form posted to a renamed lesson's old address changes nothing and goes to the lesson."""
     lesson = (
@@ -124,6 +137,9 @@ def complete(request, module_slug, lesson_slug):
         return _renamed(request, lesson_slug)
     completed = request.POST.get("completed", "1") != "0"
     catalog.set_completed(request.user, lesson, completed)
-    if completed:
-        messages.success(request, "Marked as read.")
-    return redirect(lesson)
+    if not completed:
+        messages.success(request, "Marked as not read.")
+        return redirect(lesson)
+    destination, note = catalog.after_reading(request.user, lesson)
+    messages.success(request, note)
+    return redirect(destination)

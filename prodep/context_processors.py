@@ -18,7 +18,9 @@ SITE_LINKS = (
     "clinic:roster",
     "lessons:crisis",
     "lessons:glossary",
+    "lessons:preview_index",
     "safety",
+    "time_zone",
 )
 
 
@@ -30,7 +32,8 @@ def site_links() -> dict[str, str]:
 
 def site(request):
     """What every page needs: neutral titles, the person's home (a therapist's is the client
-    list), whether to show "Clients", the idle timeout."""
+    list), whether to show "Clients", the idle timeout, and whether the browser should report
+    its time zone."""
     context = {
         "EXIT_URL": settings.EXIT_URL,
         "site_links": site_links(),
@@ -39,6 +42,10 @@ def site(request):
         "home_url": site_links()["landing"],
         "SESSION_IDLE_SECONDS": settings.SESSION_COOKIE_AGE,
         "SESSION_WARNING_SECONDS": settings.SESSION_IDLE_WARNING_SECONDS,
+        "detect_time_zone": False,
+        "stored_time_zone": "",
+        # Set by the DEBUG content auto-sync: shown to authors only (base.html).
+        "content_problems": getattr(request, "content_problems", []),
     }
     user = request.user
     if user.is_authenticated:
@@ -50,6 +57,9 @@ def site(request):
         # Both loaded with the user (prodep.accounts.backends): no query here.
         profile = getattr(user, "profile", None)
         context["discreet"] = bool(profile and profile.discreet_mode)
+        # The browser reports its zone unless the reader chose one in Settings.
+        context["detect_time_zone"] = bool(profile and not profile.time_zone_chosen)
+        context["stored_time_zone"] = profile.time_zone if profile else ""
         context["is_therapist"] = is_approved_therapist(user)
         context["home_url"] = home_url(user)
     return context

@@ -168,3 +168,28 @@ def test_every_page_has_the_exit_control_and_skip_link(client, db, path):
     assert 'href="/exit/"' in html
     assert 'class="skip-link"' in html
     assert html.index('href="/exit/"') < html.index('href="#main"')  # first stop for the keyboard
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_the_skip_links_and_the_exit_sit_inside_landmarks(client, db, signed_in):
+    """axe's "region" rule: nothing outside a landmark. Exit first, then skip to the content."""
+    if signed_in:
+        client.force_login(make_user())
+    html = client.get(reverse("safety")).content.decode()
+    body = html[html.index("<body") :]
+    aside = re.search(
+        r'<aside class="exit-this-page" aria-label="Exit this page"[^>]*>(.*?)</aside>', body, re.S
+    )
+    header = re.search(r'<header class="site-header">(.*?)</header>', body, re.S)
+    assert 'class="skip-link"' in aside.group(1) and "exit-this-page__button" in aside.group(1)
+    assert '<a class="skip-link" href="#main">Skip to main content</a>' in header.group(1)
+    assert body.index("<aside") < body.index("<header")  # the exit first in the tab order
+    # The idle warning is a dialog, hidden until it is needed.
+    outside = re.sub(
+        r"<aside.*?</aside>|<header.*?</header>|<main.*?</main>|<footer.*?</footer>"
+        r'|<div class="idle-warning" role="alertdialog".*?</div>\s*</div>',
+        "",
+        body,
+        flags=re.S,
+    )
+    assert "<a " not in outside.split("<script")[0]

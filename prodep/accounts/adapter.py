@@ -7,6 +7,8 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal import ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib import messages
+from django.urls import reverse
+from django.utils import timezone
 
 from prodep import mail
 from prodep.journal import crypto
@@ -14,6 +16,7 @@ from prodep.urlkit import absolute_url
 
 from . import two_factor
 from .emails import login_key, normalise_email
+from .timezones import zone_of
 
 security_log = logging.getLogger("prodep.security")
 
@@ -60,6 +63,22 @@ class AccountAdapter(DefaultAccountAdapter):
         was a fresh budget. The per-address limit is counted separately and stays.
         """
         return login_key(credentials.get("email", credentials.get("username", "")))
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        """Security notices ("your password was changed") give the time in the reader's zone,
+        even when the change came from a request that was not signed in (a password reset)."""
+        with timezone.override(zone_of(user) or timezone.UTC):
+            super().send_notification_mail(template_prefix, user, context, email)
+
+    def get_logout_redirect_url(self, request) -> str:
+        """A plain "You are signed out" page, without the site's subject in discreet mode.
+
+        Called before the session ends, so discreet mode can still be read here; it travels
+        in the address because signing out clears the site's cookies (Clear-Site-Data).
+        """
+        profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
+        url = reverse("signed_out")
+        return f"{url}?discreet=1" if profile is not None and profile.discreet_mode else url
 
     def pre_authenticate(self, request, **credentials) -> None:
         """Answer an exhausted failed-login budget with a real 429, not just a form error.

@@ -1,4 +1,4 @@
-"""Session limits, cheap session upkeep, and the two-factor requirement for staff."""
+"""Session limits, cheap session upkeep, the reader's time zone, and staff two-factor sign-in."""
 
 import hashlib
 import time
@@ -9,7 +9,9 @@ from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
+from .timezones import zone_of
 from .two_factor import code_entry_url, passed_second_factor
 
 SIGNED_IN_AT = "prodep_signed_in_at"
@@ -109,6 +111,27 @@ class SessionLifetimeMiddleware:
                 messages.info(request, "For your safety you were signed out. Please sign in again.")
                 return redirect(f"{reverse('account_login')}?next={request.path}")
         return self.get_response(request)
+
+
+class TimeZoneMiddleware:
+    """Show this request's times in the reader's zone (UTC, named as such, until it is known).
+
+    The profile comes with the user (``prodep.accounts.backends``): no query of its own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = zone_of(request.user)
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 def _exempt(path: str) -> bool:

@@ -1,5 +1,9 @@
+from functools import cached_property
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+
+from .timezones import validate_time_zone
 
 AUTHORS_GROUP = "Authors"
 
@@ -41,9 +45,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.email
 
-    @property
+    @cached_property
     def is_author(self) -> bool:
-        """Authors are staff in the Authors group; they may see drafts and previews."""
+        """Authors are staff in the Authors group; they may see drafts and previews.
+
+        Asked by the navigation and the outline several times a page: one query per request.
+        """
         if not (self.is_active and self.is_staff):
             return False
         if self.is_superuser:
@@ -60,6 +67,17 @@ class Profile(models.Model):
         help_text="Show a neutral page title and icon on every page.",
     )
     safety_intro_seen_at = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_time_zone],
+        help_text="Where times are shown for, e.g. Europe/London. Empty: not known yet (UTC).",
+    )
+    time_zone_chosen = models.BooleanField(
+        default=False,
+        help_text="Chosen in Settings: the zone the browser reports does not replace it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

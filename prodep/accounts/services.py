@@ -4,7 +4,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import AUTHORS_GROUP, User
+from .models import AUTHORS_GROUP, Profile, User
 
 DEMO_PASSWORD = "prodep-demo-2026"
 
@@ -63,6 +63,27 @@ def _link_demo_therapist(partner: User, therapist: User) -> None:
         CareLink.objects.create(therapist=profile, client=partner, client_alias="Demo partner")
 
 
+def set_time_zone(user: User, name: str, *, detected: bool) -> bool:
+    """Store the zone the reader's times are shown in; returns whether it changed.
+
+    ``detected``: the browser reported its own zone. That never replaces a zone the reader
+    chose in Settings, and an empty report changes nothing. From Settings, a zone is kept as
+    chosen; an empty choice ("Automatic") lets the browser's zone apply again.
+    """
+    profile = Profile.objects.get(user=user)
+    if detected:
+        if profile.time_zone_chosen or not name or name == profile.time_zone:
+            return False
+        fields = {"time_zone": name}
+    elif name:
+        fields = {"time_zone": name, "time_zone_chosen": True}
+    else:
+        fields = {"time_zone_chosen": False}
+    changed = any(getattr(profile, key) != value for key, value in fields.items())
+    Profile.objects.filter(pk=profile.pk).update(**fields)
+    return changed
+
+
 def export_user_data(user: User) -> bytes:
     """Everything of the user's as a zip: machine-readable JSON and a readable Markdown copy."""
     import io
@@ -86,6 +107,7 @@ def export_user_data(user: User) -> bytes:
             "email": user.email,
             "joined": user.date_joined.isoformat(),
             "discreet_mode": user.profile.discreet_mode,
+            "time_zone": user.profile.time_zone,
         },
         "progress": [
             {

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from prodep.middleware import CLEAR_SITE_DATA
 
+from .forms import AUTOMATIC, TimeZoneForm
 from .models import Profile
-from .services import delete_account, export_user_data
+from .services import delete_account, export_user_data, set_time_zone
 
 
 @csrf_exempt
@@ -45,9 +46,49 @@ def leave_for_neutral_site() -> HttpResponse:
     return response
 
 
+def _settings_page(request, time_zone_form: TimeZoneForm | None = None, status: int = 200):
+    profile = request.user.profile  # loaded with the user: no query
+    if time_zone_form is None:
+        chosen = profile.time_zone if profile.time_zone_chosen else AUTOMATIC
+        time_zone_form = TimeZoneForm(initial={"time_zone": chosen})
+    context = {"time_zone_form": time_zone_form, "profile": profile}
+    return render(request, "accounts/settings.html", context, status=status)
+
+
 @login_required
 def account_settings(request):
-    return render(request, "accounts/settings.html")
+    return _settings_page(request)
+
+
+@login_required
+@require_POST
+def time_zone(request):
+    """Settings' time zone choice, and the browser's report of its zone (``static/js/timezone.js``,
+    which asks for JSON)."""
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = TimeZoneForm(request.POST)
+    if not form.is_valid():
+        if wants_json:
+            return JsonResponse({"ok": False, "error": form.errors["time_zone"][0]}, status=400)
+        return _settings_page(request, form, status=400)
+    name, detected = form.cleaned_data["time_zone"], form.cleaned_data["detected"]
+    changed = set_time_zone(request.user, name, detected=detected)
+    if wants_json:
+        return JsonResponse({"ok": True, "changed": changed})
+    if name:
+        messages.success(request, f"Times are now shown for {name.replace('_', ' ')}.")
+    else:
+        messages.success(request, "Times now follow the time zone of the device you use.")
+    return redirect("account_settings")
+
+
+def signed_out(request):
+    """Where signing out lands: a plain confirmation, neutral for a reader in discreet mode
+    (``?discreet=1``, set by the account adapter: the session that knew it is gone)."""
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    discreet = request.GET.get("discreet") == "1"
+    return render(request, "accounts/signed_out.html", {"discreet": discreet})
 
 
 @login_required

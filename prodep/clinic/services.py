@@ -630,16 +630,26 @@ def set_shares(user, reflection: Reflection, link_ids: set[int]) -> None:
 
 
 def sharing_options(user, reflections: list[Reflection]) -> tuple[list[CareLink], dict]:
-    """The links the user may share on, and for each reflection the set of link ids it is shared
-    with."""
+    """The links the user may share on, and for each reflection when it was shared on which
+    link: ``{reflection id: {link id: shared_at}}``."""
     links = list(CareLink.objects.shareable_by(user).select_related("therapist"))
-    shared: dict[int, set[int]] = defaultdict(set)
+    shared: dict[int, dict[int, datetime]] = defaultdict(dict)
     if links:
-        for reflection_id, link_id in Share.objects.filter(
+        for reflection_id, link_id, shared_at in Share.objects.filter(
             reflection__in=reflections, link__in=links
-        ).values_list("reflection_id", "link_id"):
-            shared[reflection_id].add(link_id)
+        ).values_list("reflection_id", "link_id", "shared_at"):
+            shared[reflection_id][link_id] = shared_at
     return links, shared
+
+
+def shared_count(user) -> int:
+    """How many of the user's answers an active link can read."""
+    return (
+        Reflection.objects.for_owner(user)
+        .filter(shares__link__in=CareLink.objects.for_client(user))
+        .distinct()
+        .count()
+    )
 
 
 VISIT_GAP = timedelta(minutes=30)

@@ -8,6 +8,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from prodep.accounts.two_factor import has_authenticator
@@ -476,5 +477,10 @@ def share(request, pk):
     except services.ClinicError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Sharing updated." if link_ids else "This answer is private.")
+        private = "This answer is private again: only you can read it."
+        messages.success(request, "Sharing updated." if link_ids else private)
+    # Back where the reader shared from (the lesson or the journal), if that is this site.
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect(journal_url(request.user, reflection))

@@ -4,7 +4,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from prodep.clinic.services import sharing_options
+from prodep.accounts.timezones import clock_text
+from prodep.clinic.services import shared_count, sharing_options
 
 from . import services
 from .forms import AnswerForm
@@ -43,6 +44,8 @@ def save_answer(request, prompt_key):
                 "ok": True,
                 "version": reflection.version,
                 "saved_at": reflection.updated_at.isoformat(),
+                # In the reader's zone, as the page shows it after a reload.
+                "saved_at_label": clock_text(reflection.updated_at),
                 "conflict": result.conflict,
             }
         )
@@ -62,7 +65,13 @@ def save_answer(request, prompt_key):
 def index(request):
     journal = services.journal_for(request.user, request.GET.get("page"))
     links, shared = sharing_options(request.user, journal.reflections)
-    context = {"groups": journal.groups, "page": journal.page, "links": links, "shared": shared}
+    context = {
+        "groups": journal.groups,
+        "page": journal.page,
+        "links": links,
+        "shared": shared,
+        "shared_count": shared_count(request.user) if links else 0,
+    }
     return render(request, "journal/index.html", context)
 
 

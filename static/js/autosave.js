@@ -70,10 +70,12 @@
             retries = 0;
             document.dispatchEvent(new CustomEvent("prodep:activity"));
             version.value = data.version;
+            // The server's time in the reader's zone, so it matches the page after a reload.
+            var at = data.saved_at_label || timeNow();
             if (data.conflict) {
-              show("conflict", "Saved at " + timeNow() + ". This answer had also been changed in another tab or device; this version is the one kept.");
+              show("conflict", "Saved at " + at + ". This answer had also been changed in another tab or device; this version is the one kept.");
             } else {
-              show("saved", "Saved at " + timeNow());
+              show("saved", "Saved at " + at);
             }
           } else if (response.status === 403 || response.redirected) {
             show("failed", "Not saved: you may have been signed out. Copy your text, then sign in again.");

@@ -90,3 +90,42 @@ def test_journey_5_author_edits_previews_and_drafts(
     expect(author.get_by_role("complementary", name="Checks")).to_contain_text("No problems found.")
     partner.goto("/lessons/first/lesson-2/")
     expect(partner.get_by_text(re.compile(r"Some call this .enabling."))).to_be_visible()
+
+
+def test_an_author_finds_the_preview_from_the_navigation(
+    open_context, sign_in_context, course, shot
+):
+    """No address to remember: "Authoring" in the navigation, problems first, in line order."""
+    write(course, "_language.yml", "enable: help, support\n")
+    write(
+        course,
+        "01-first/02-lesson-2.md",
+        lesson_file("Lesson 2", "Line one.\n\n::: oops\nx\n:::\n\nThis enables him.\n"),
+    )
+    page = open_context().new_page()
+    sign_in_context(page.context, make_author("author@example.com"))
+    page.goto("/home/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Authoring").click()
+    expect(page).to_have_url(re.compile(r"/preview/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Authoring")
+    rows = page.get_by_role("row")
+    expect(rows.nth(1)).to_contain_text("Lesson 2")  # the file with problems comes first
+    expect(rows.nth(1)).to_contain_text("01-first/02-lesson-2.md")
+    expect(rows.nth(1).get_by_role("cell").nth(3)).to_have_text("2")
+    expect(rows.nth(2).get_by_role("cell").nth(3)).to_have_text("None")
+    shot(page, "1-authoring-list")
+
+    rows.nth(1).get_by_role("link", name="Lesson 2").click()
+    checks = page.get_by_role("complementary", name="Checks").get_by_role("listitem")
+    expect(checks).to_have_count(2)
+    expect(checks.nth(0)).to_contain_text("Line 7: unknown block 'oops'")
+    expect(checks.nth(1)).to_contain_text(
+        "Line 11: blaming or pathologising language: 'enables' (a form of 'enable')"
+    )
+    shot(page, "2-preview-checks")
+
+    # Partners never see the link.
+    partner = open_context().new_page()
+    sign_in_context(partner.context, make_user("partner@example.com"))
+    partner.goto("/home/")
+    expect(partner.get_by_role("link", name="Authoring")).to_have_count(0)

@@ -82,7 +82,8 @@ def test_journey_4_therapist_invites_assigns_and_sees_only_what_is_shared(
     # An administrator signs in with password and authenticator code, and approves.
     log_in(admin, "admin@example.com")
     expect(admin).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
-    enter_code(admin, ADMIN_SECRET, "Code", "Sign in", admin.get_by_text("Welcome back"))
+    welcome = admin.get_by_role("heading", name=re.compile(r"^Welcome"), level=1)
+    enter_code(admin, ADMIN_SECRET, "Code", "Sign in", welcome)
     expect(admin).to_have_url(re.compile(r"/home/$"))
     admin.goto("/admin/clinic/therapistprofile/")
     row = admin.get_by_role("row").filter(has_text=THERAPIST)
@@ -164,14 +165,12 @@ def test_journey_4_therapist_invites_assigns_and_sees_only_what_is_shared(
     expect(partner.locator("[data-save-status]")).to_have_text(re.compile(r"^Saved at"))
     partner.get_by_role("navigation", name="Main").get_by_role("link", name="Journal").click()
     answer = partner.locator("article").filter(has_text=ANSWER)
-    answer.get_by_label(THERAPIST).check()
-    answer.get_by_role("button", name="Update sharing").click()
+    answer.get_by_role("button", name=f"Share with {THERAPIST}").click()
     confirm_password(partner)
     expect(partner).to_have_url(re.compile(r"/journal/#answer-\d+$"))
     expect(partner.get_by_text("Sharing updated.")).to_be_visible()
-    expect(
-        partner.locator("article").filter(has_text=ANSWER).get_by_label(THERAPIST)
-    ).to_be_checked()
+    answer = partner.locator("article").filter(has_text=ANSWER)
+    expect(answer).to_contain_text(f"Shared with {THERAPIST} on")
 
     # The therapist sees the shared reflection; the partner sees that they looked.
     therapist.reload()
@@ -191,9 +190,8 @@ def test_journey_4_therapist_invites_assigns_and_sees_only_what_is_shared(
     # The partner stops sharing; the therapist's next load no longer shows the answer.
     partner.get_by_role("navigation", name="Main").get_by_role("link", name="Journal").click()
     answer = partner.locator("article").filter(has_text=ANSWER)
-    answer.get_by_label(THERAPIST).uncheck()
-    answer.get_by_role("button", name="Update sharing").click()
-    expect(partner.get_by_text("This answer is private.")).to_be_visible()
+    answer.get_by_role("button", name=f"Unshare with {THERAPIST}").click()
+    expect(partner.get_by_text("This answer is private again")).to_be_visible()
     therapist.reload()
     shared = therapist.get_by_role("region", name="Reflections shared with you")
     expect(shared).to_contain_text("Sam has not shared any reflections with you.")

@@ -1,5 +1,7 @@
 """What authors get: DEBUG re-sync, drafts, the preview page and new_lesson."""
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -21,19 +23,48 @@ def test_in_debug_an_edited_file_shows_on_the_next_page_load(client, content_dir
     assert b"Freshly edited." in client.get(url).content
 
 
-def test_in_debug_a_file_with_errors_shows_the_errors_not_stale_content(
-    client, content_dir, db, settings
-):
+def _break_lesson_one(client, content_dir, settings):
+    """A synced course, then lesson 1 edited into an error in development."""
     settings.DEBUG = True
     make_course(content_dir)
-    client.force_login(make_user())
     url = reverse("lessons:lesson", args=["first", "lesson-1"])
-    client.get(url)
+    client.force_login(make_user())
+    client.get(url)  # synced: the last good version
     write(content_dir, "01-first/01-lesson-1.md", lesson_file("Lesson 1", "::: oops\nx\n:::\n"))
+    return url
+
+
+def test_in_debug_a_broken_file_never_stops_readers(client, content_dir, db, settings):
+    url = _break_lesson_one(client, content_dir, settings)
     response = client.get(url)
-    assert response.status_code == 503
-    assert b"01-first/01-lesson-1.md:5: unknown block" in response.content
-    assert b"Text of lesson 1." not in response.content
+    assert response.status_code == 200
+    assert b"Text of lesson 1." in response.content  # the last good version
+    assert b"unknown block" not in response.content and b"content has" not in response.content
+    assert client.get(reverse("dashboard")).status_code == 200
+    assert client.get(reverse("lessons:lesson", args=["first", "lesson-2"])).status_code == 200
+
+
+def test_in_debug_authors_see_the_problem_in_a_banner_and_on_the_console(
+    client, content_dir, db, settings, caplog
+):
+    url = _break_lesson_one(client, content_dir, settings)
+    client.force_login(make_author())
+    with caplog.at_level("WARNING", logger="prodep.content"):
+        html = client.get(url).content.decode()
+    assert "Text of lesson 1." in html
+    assert "The content has 1 problem, so the last edit was not loaded" in html
+    assert "readers still see the last good version" in html
+    assert reverse("lessons:preview_index") in html
+    assert "01-first/01-lesson-1.md:5: unknown block 'oops'" in caplog.text
+    # Reported once per change, not on every page.
+    caplog.clear()
+    client.get(url)
+    assert "unknown block" not in caplog.text
+
+    # Fixed: the edit loads and the banner goes.
+    write(content_dir, "01-first/01-lesson-1.md", lesson_file("Lesson 1", "Mended."))
+    html = client.get(url).content.decode()
+    assert "Mended." in html and "The content has" not in html
 
 
 def test_without_debug_files_are_not_resynced(client, content_dir, db, settings):
@@ -154,3 +185,46 @@ def test_preview_escapes_an_invalid_reflection_id(client, content_dir, db, promp
     body = body.split("</article>", 1)[0]
     assert active_markup(body) == []
     assert "is not valid" in response.content.decode()
+
+
+def test_authors_find_authoring_in_the_navigation_and_readers_do_not(client, content_dir, db):
+    make_course(content_dir)
+    sync_content(content_dir)
+    link = f'<a href="{reverse("lessons:preview_index")}">Authoring</a>'
+    client.force_login(make_user())
+    assert link not in client.get(reverse("dashboard")).content.decode()
+    sign_in(client, make_author())
+    assert link in client.get(reverse("dashboard")).content.decode()
+
+
+def test_the_preview_list_shows_title_status_and_problems_with_problems_first(
+    client, content_dir, db
+):
+    make_course(content_dir)
+    write(content_dir, "01-first/03-soon.md", lesson_file("Coming soon", extra="status: draft\n"))
+    write(
+        content_dir, "01-first/04-bad.md", lesson_file("Broken", "::: oops\nx\n:::\n\n![](a.png)\n")
+    )
+    sign_in(client, make_author())
+    html = client.get(reverse("lessons:preview_index")).content.decode()
+    rows = re.findall(r"<tr[^>]*>\s*<td>(.*?)</tr>", html, re.S)
+    titles = [re.search(r'">([^<]+)</a>', row).group(1) for row in rows]
+    assert titles[0] == "Broken"  # problems first, then course order
+    assert titles[1:] == ["A module", "Lesson 1", "Lesson 2", "Coming soon"]
+    assert "<strong>2</strong>" in rows[0] and "None" in rows[1]
+    assert 'badge--draft">Draft' in rows[4] and "Published" in rows[2]
+    lines = re.findall(r"01-first/04-bad\.md:(\d+):", html)
+    assert lines == sorted(lines, key=int) and len(lines) == 2
+
+
+def test_the_preview_lists_a_files_checks_in_line_order(client, content_dir, db):
+    make_course(content_dir)
+    write(content_dir, "_language.yml", "enable: help\n")
+    write(content_dir, "01-first/03-x.md", lesson_file("X", "It enables.\n\n::: oops\nx\n:::\n"))
+    write(content_dir, "01-first/04-y.md", lesson_file("Y", "::: reflection id=p1\nQ?\n:::\n"))
+    sign_in(client, make_author())
+    html = client.get(reverse("lessons:preview", args=["01-first/04-y.md"])).content.decode()
+    lines = [int(n) for n in re.findall(r"<strong>Line (\d+):</strong>", html)]
+    assert lines == sorted(lines) and lines
+    html = client.get(reverse("lessons:preview", args=["01-first/03-x.md"])).content.decode()
+    assert re.findall(r"<strong>Line (\d+):</strong>", html) == ["5", "7"]

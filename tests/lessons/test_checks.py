@@ -121,12 +121,13 @@ def test_blaming_language_is_flagged_with_a_kinder_suggestion(content_dir):
     assert "a partner doing their best" in problem.hint
 
 
-def test_blaming_language_is_allowed_on_the_codependence_side_and_in_quotes(content_dir):
+@pytest.mark.parametrize("word", ["codependent", "codependents"])  # any inflected form
+def test_blaming_language_is_allowed_on_the_codependence_side_and_in_quotes(content_dir, word):
     make_course(content_dir)
     write(content_dir, "_language.yml", "codependent: a partner doing their best\n")
     body = (
-        'The word "codependent" began in 12-step groups.\n\n'
-        "::: contrast T\n:: codependence\nThe partner is codependent.\n"
+        f'The word "{word}" began in 12-step groups.\n\n'
+        f"::: contrast T\n:: codependence\nThe partner is {word}.\n"
         ":: prodependence\nThe partner is attached.\n:::\n"
     )
     write(content_dir, "01-first/03-x.md", lesson_file(body=body))

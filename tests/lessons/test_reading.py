@@ -1,5 +1,8 @@
-"""Catalogue, module and lesson pages; progress; the once-only safety note."""
+"""Catalogue, module and lesson pages; progress; the once-only safety note; where "Mark as
+read" leads (onward, never back to the top of a long lesson); ticks on read lessons; a first
+visit greeted as one."""
 
+import re
 import time
 
 import pytest
@@ -7,9 +10,19 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from lessons.catalogue import set_completed
 from lessons.models import Lesson, Progress
 from prodep.accounts.models import Profile
-from tests.factories import answer, lesson_file, make_course, make_user, sync, write
+from tests.factories import (
+    answer,
+    lesson_file,
+    make_author,
+    make_course,
+    make_user,
+    module_file,
+    sync,
+    write,
+)
 
 
 @pytest.fixture
@@ -28,7 +41,9 @@ def reader(client, course):
 
 
 # Whole-request budgets, including the session, user and session-tracking queries.
-LESSON_QUERIES = 5  # session, user with profiles, lesson, progress, answers; no write
+# Session, user with profiles, lesson, progress, answers, and where there are answers the
+# reader's therapist links (to offer sharing); no write.
+LESSON_QUERIES = 6
 DASHBOARD_QUERIES = 4  # session, user with profiles, all progress, assignments
 
 
@@ -236,3 +251,91 @@ def test_a_committed_sync_tells_other_processes_through_the_shared_cache(
     with django_capture_on_commit_callbacks(execute=True):
         sync(course)
     assert cache.get(outline.VERSION_KEY) not in (None, before)
+
+
+# After "Mark as read" ---------------------------------------------------------------------
+
+
+def complete(client, n: int, completed: str = "1"):
+    url = reverse("lessons:complete", args=["first", f"lesson-{n}"])
+    return client.post(url, {"completed": completed}, follow=True)
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_mark_as_read_goes_on_to_the_next_lesson(client, reader):
+    response = complete(client, 1)
+    assert response.redirect_chain == [(reverse("lessons:lesson", args=["first", "lesson-2"]), 302)]
+    assert messages_of(response) == ["“Lesson 1” is marked as read. On to the next."]
+
+
+def test_the_last_lesson_of_a_module_goes_to_the_module_page_with_what_is_left(client, reader):
+    response = complete(client, 3)
+    assert response.redirect_chain == [(reverse("lessons:module", args=["first"]), 302)]
+    assert messages_of(response) == [
+        "Done: that was the last lesson in “A module”. 2 lessons here without a tick still to read."
+    ]
+
+
+def test_a_module_read_to_the_end_says_done(client, reader):
+    for lesson in Lesson.objects.filter(slug__in=["lesson-1", "lesson-2"]):
+        set_completed(reader, lesson, True)
+    response = complete(client, 3)
+    assert messages_of(response) == ["Done: you have read every lesson in “A module”."]
+
+
+def test_mark_as_not_read_stays_on_the_lesson(client, reader):
+    complete(client, 2)
+    response = complete(client, 2, completed="0")
+    assert response.redirect_chain == [(reverse("lessons:lesson", args=["first", "lesson-2"]), 302)]
+    assert messages_of(response) == ["Marked as not read."]
+
+
+def test_an_author_moves_on_through_drafts_too(client, content_dir, course):
+    write(content_dir, "01-first/04-draft.md", lesson_file("Draft", extra="status: draft\n"))
+    sync(content_dir)
+    client.force_login(make_author())
+    response = complete(client, 3)
+    assert response.redirect_chain[0][0] == reverse("lessons:lesson", args=["first", "draft"])
+
+
+def test_read_lessons_carry_a_tick_with_a_word_for_screen_readers(client, reader):
+    set_completed(reader, Lesson.objects.get(slug="lesson-2"), True)
+    html = client.get(reverse("lessons:module", args=["first"])).content.decode()
+    tick = '<span class="badge badge--read"><span aria-hidden="true">✓ </span>Read</span>'
+    headings = re.findall(r"<h2>.*?</h2>", html, re.S)
+    assert [tick in h for h in headings] == [False, True, False]
+    assert (
+        tick in client.get(reverse("lessons:lesson", args=["first", "lesson-2"])).content.decode()
+    )
+
+
+def test_a_module_read_to_the_end_is_ticked_done_on_the_dashboard(client, reader):
+    for lesson in Lesson.objects.all():
+        set_completed(reader, lesson, True)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert '<span aria-hidden="true">✓ </span>Done</span>' in html
+
+
+def first_panel(html: str) -> str:
+    return re.search(r'<section class="panel">(.*?)</section>', html, re.S).group(1)
+
+
+def test_a_first_visit_is_greeted_as_one_and_says_start_here_once(client, content_dir, db):
+    make_course(content_dir, lessons=2)
+    write(content_dir, "01-first/_module.md", module_file("Start here"))
+    sync(content_dir)
+    client.force_login(make_user())
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "<h1>Welcome</h1>" in html and "Welcome back" not in html
+    panel = first_panel(html)
+    assert "Your first lesson" in panel
+    assert panel.count("Start here") == 1
+
+
+def test_a_returning_reader_is_welcomed_back(client, reader):
+    client.get(reverse("lessons:lesson", args=["first", "lesson-1"]))
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "<h1>Welcome back</h1>" in html

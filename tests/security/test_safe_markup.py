@@ -25,6 +25,10 @@ ALLOWED = {
     ("templates/account/email/email_confirmation_message.txt", "autoescape off"),
     ("templates/clinic/email/invitation.txt", "autoescape off"),
     ("templates/clinic/email/update.txt", "autoescape off"),
+    ("templates/account/email/base_notification.txt", "autoescape off"),
+    # A form field's help text is written in code (the password rules are Django's own list),
+    # never by a user; Django's own field template marks it safe the same way.
+    ("templates/_field.html", "field.help_text|safe"),
 }
 
 

@@ -19,6 +19,7 @@ PUBLIC = {
     "/robots.txt",
     "/safety/",
     "/exit/",
+    "/signed-out/",  # where signing out lands: says only that, to anyone
     "/invite/sample/",
     "/session/keepalive/",
     "/help/sample/",
