@@ -5,8 +5,8 @@ page and the HTML the server sent (the source, not the browser's repaired copy o
 Nu HTML Checker sees a form in a paragraph as the server wrote it). Anonymous pages first, then
 a reader linked to a therapist, a reader on a first visit, the therapist and an author.
 
-Not here: allauth's two-factor pages (templates/mfa/), which the therapist side owns and
-checks, and the admin.
+Not here: the admin. allauth's code entry at log-in is checked by the journeys that sign in
+through the form (tests/browser/test_therapist_journey.py).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from lessons.models import Lesson
+from prodep.clinic import services as clinic
 from prodep.clinic.models import Assignment, Invitation, Share
 from tests.factories import PASSWORD, answer, link, make_author, make_therapist, make_user
 
@@ -34,6 +35,9 @@ class Site:
     shared: object  # a reflection shared with the therapist
     private: object  # one that is not
     invitation_token: str
+    own_invitation: object  # an open invitation of the therapist's
+    assignment: object
+    group: object
 
 
 @pytest.fixture
@@ -48,11 +52,15 @@ def site(synced_course) -> Site:
     shared = answer(partner, first.prompts.get().key, "Something private.\nOn two lines.")
     private = answer(partner, second.prompts.first().key, "Not shared with anyone.")
     Share.objects.create(reflection=shared, link=care_link)
-    Assignment.objects.create(link=care_link, module=first.module, note="When you are ready.")
+    assignment = Assignment.objects.create(
+        link=care_link, module=first.module, note="When you are ready."
+    )
+    group = clinic.save_group(therapist, "Tuesday group", [care_link])
     from lessons.catalogue import set_completed
 
     set_completed(partner, first, True)
     _, token = Invitation.issue(make_therapist("other.therapist@example.com"))
+    own_invitation, _ = Invitation.issue(therapist)
     return Site(
         partner=partner,
         newcomer=make_user("newcomer@example.com"),
@@ -62,6 +70,9 @@ def site(synced_course) -> Site:
         shared=shared,
         private=private,
         invitation_token=token,
+        own_invitation=own_invitation,
+        assignment=assignment,
+        group=group,
     )
 
 
@@ -160,14 +171,29 @@ def reader_pages(page, site: Site, check: Check) -> None:
 def newcomer_pages(page, site: Site, check: Check) -> None:
     _open(page, "/home/", "dashboard-first-visit", check)
     _open(page, "/before-you-start/", "before-you-start", check)
+    _open(page, "/accounts/2fa/", "two-factor-off", check)
+    _open(page, "/accounts/2fa/totp/activate/", "authenticator-set-up", check)
 
 
 def therapist_pages(page, site: Site, check: Check) -> None:
+    link, group = site.care_link.pk, site.group.pk
     for name, path in [
         ("roster", "/clinic/"),
-        ("client", f"/clinic/clients/{site.care_link.pk}/"),
+        ("client", f"/clinic/clients/{link}/"),
         ("invitations", "/clinic/invitations/"),
-        ("assign", f"/clinic/clients/{site.care_link.pk}/assign/"),
+        ("withdraw-invitation-confirm", f"/clinic/invitations/{site.own_invitation.pk}/revoke/"),
+        ("assign", f"/clinic/clients/{link}/assign/"),
+        ("edit-assignment", f"/clinic/assignments/{site.assignment.pk}/"),
+        ("remove-assignment-confirm", f"/clinic/assignments/{site.assignment.pk}/delete/"),
+        ("end-link-confirm", f"/clinic/clients/{link}/end/"),
+        ("therapist-settings", "/clinic/settings/"),
+        ("new-group", "/clinic/groups/new/"),
+        ("group", f"/clinic/groups/{group}/"),
+        ("edit-group", f"/clinic/groups/{group}/edit/"),
+        ("assign-to-group", f"/clinic/groups/{group}/assign/"),
+        ("delete-group-confirm", f"/clinic/groups/{group}/delete/"),
+        ("two-factor", "/accounts/2fa/"),
+        ("two-factor-reauthenticate", "/accounts/2fa/reauthenticate/?next=/clinic/"),
     ]:
         _open(page, path, name, check)
 

@@ -39,7 +39,7 @@ def test_five_reloads_read_as_one_visit_and_every_row_is_kept(
             clock.shift(12)
     assert AccessLog.objects.filter(what="client_page").count() == 5
     html = client_log(client_a)
-    assert "Viewed your progress page · 5 times between 14:02 and 14:02" in html
+    assert "Viewed your progress page · 5 times between 14:02 and 14:02 UTC" in html
     assert html.count("Viewed your progress page") == 1
     exported = json.loads(zipfile.ZipFile(BytesIO(export_user_data(client_a))).read("my-data.json"))
     assert sum(e["what"] == "Viewed your progress page" for e in exported["access_log"]) == 5

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from prodep.clinic.models import Share
+from prodep.clinic.models import CareLink, Share
 from prodep.clinic.services import end_link
 from tests.factories import answer, make_user, sign_in
 from tests.lessons.test_reading import LESSON_QUERIES
@@ -123,7 +123,7 @@ def test_a_journal_without_therapists_says_only_you(client, course):
 
 def test_an_ended_link_no_longer_counts_as_shared(client, client_a, care_link, reflection_a):
     Share.objects.create(reflection=reflection_a, link=care_link)
-    end_link(care_link)
+    end_link(care_link, by=CareLink.EndedBy.CLIENT)
     client.force_login(client_a)
     html = client.get(LESSON).content.decode()
     assert "Shared with" not in html and "Only you can read this." in html

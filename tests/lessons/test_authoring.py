@@ -48,7 +48,7 @@ def test_in_debug_authors_see_the_problem_in_a_banner_and_on_the_console(
     client, content_dir, db, settings, caplog
 ):
     url = _break_lesson_one(client, content_dir, settings)
-    client.force_login(make_author())
+    sign_in(client, make_author())
     with caplog.at_level("WARNING", logger="prodep.content"):
         html = client.get(url).content.decode()
     assert "Text of lesson 1." in html

@@ -20,6 +20,7 @@ from tests.factories import (
     make_course,
     make_user,
     module_file,
+    sign_in,
     sync,
     write,
 )
@@ -296,7 +297,7 @@ def test_mark_as_not_read_stays_on_the_lesson(client, reader):
 def test_an_author_moves_on_through_drafts_too(client, content_dir, course):
     write(content_dir, "01-first/04-draft.md", lesson_file("Draft", extra="status: draft\n"))
     sync(content_dir)
-    client.force_login(make_author())
+    sign_in(client, make_author())
     response = complete(client, 3)
     assert response.redirect_chain[0][0] == reverse("lessons:lesson", args=["first", "draft"])
 

@@ -123,6 +123,11 @@ FORMS = {
     "journal:edit": ("reader", lambda w: [w["reflection"].pk], lambda w: [{}, {"text": TOO_LONG}]),
     "delete_account": ("reader", lambda w: [], lambda w: [{}, {"confirm": "no"}]),
     "discreet_mode": ("reader", lambda w: [], lambda w: [{"discreet_mode": "maybe"}]),
+    "time_zone": (
+        "reader",
+        lambda w: [],
+        lambda w: [{}, {"time_zone": "Mars/Olympus_Mons"}, {"time_zone": TOO_LONG}],
+    ),
     "safety_intro": ("reader", lambda w: [], lambda w: [{"next": "https://elsewhere.example/"}]),
     "lessons:complete": (
         "reader",
@@ -158,7 +163,7 @@ NO_FORM = {
     "data_rights", "journal:index", "clinic:roster", "clinic:welcome", "clinic:client",
     "clinic:group", "clinic:care", "clinic:access_log", "lessons:catalogue", "lessons:module",
     "lessons:lesson", "lessons:page", "lessons:crisis", "lessons:glossary",
-    "lessons:preview_index", "lessons:preview",
+    "lessons:preview_index", "lessons:preview", "signed_out",
 }  # fmt: skip
 
 
