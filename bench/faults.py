@@ -363,7 +363,7 @@ class Harness:
             status, _, body = http("GET", self.server.base + "/home/", {"Cookie": self.cookie})
         except OSError:
             return False
-        return status == 200 and b"Welcome back" in body
+        return status == 200 and b"Your progress" in body
 
     def recovered_after(self, since: float, limit: float = 120) -> float | None:
         """Seconds from ``since`` until three probes in a row succeed (the first of them)."""

@@ -157,6 +157,6 @@ def test_the_next_request_reconnects_after_every_connection_is_cut(
             )
             assert cursor.fetchone()[0] >= 1  # the server's connection, at least
         status, _, body = http("GET", server.base + "/home/", headers)
-        assert status == 200 and b"Welcome back" in body
+        assert status == 200 and b"Your progress" in body
     finally:
         server.stop()
