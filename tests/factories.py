@@ -57,6 +57,23 @@ def totp_code(secret: str, at: float | None = None) -> str:
     return format_hotp_value(hotp_value(secret, int(at or time.time()) // mfa.TOTP_PERIOD))
 
 
+def totp_code_to_type(secret: str, seconds_needed: float = 8) -> str:
+    """A code that stays valid while a browser types and submits it.
+
+    A code read in the last seconds of its 30-second window can reach the server after the
+    window has moved on, and is then refused (no tolerance is allowed): wait for a new window
+    when fewer than ``seconds_needed`` remain, as a person would for a fresh code.
+    """
+    import time
+
+    from allauth.mfa import app_settings as mfa
+
+    left = mfa.TOTP_PERIOD - time.time() % mfa.TOTP_PERIOD
+    if left < seconds_needed:
+        time.sleep(left + 0.1)
+    return totp_code(secret)
+
+
 def password_login(client, email: str, password: str = PASSWORD):
     """Sign in through allauth's log-in form, as a person would."""
     from django.urls import reverse

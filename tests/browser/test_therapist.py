@@ -15,7 +15,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from playwright.sync_api import expect
 
 from lessons.models import Lesson
-from tests.factories import PASSWORD, make_user, totp_code
+from tests.factories import PASSWORD, make_user, totp_code_to_type
 
 from .conftest import axe_problems, log_in
 
@@ -30,7 +30,7 @@ def enter_code(page, secret: str, label: str, button: str, accepted):
     and is refused, type the new one, as a person would."""
     refused = page.get_by_text("Incorrect code.")
     for _ in range(2):
-        page.get_by_label(label).fill(totp_code(secret))
+        page.get_by_label(label).fill(totp_code_to_type(secret))
         page.get_by_role("button", name=button).click()
         expect(accepted.or_(refused)).to_be_visible()
         if accepted.is_visible():

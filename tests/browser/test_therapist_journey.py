@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lessons.models import Lesson
-from tests.factories import PASSWORD, link, make_therapist, make_user, totp_code
+from tests.factories import PASSWORD, link, make_therapist, make_user, totp_code_to_type
 
 from .conftest import axe_problems, log_in
 from .test_pages import sideways_scroll
@@ -68,7 +68,9 @@ def test_therapist_journey(open_context, people, shot, live_server):
     expect(therapist).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))
     check("authenticator set-up")
     secret = therapist.locator("#authenticator_secret").input_value()
-    therapist.get_by_label("Type the six-digit code the app now shows").fill(totp_code(secret))
+    therapist.get_by_label("Type the six-digit code the app now shows").fill(
+        totp_code_to_type(secret)
+    )
     therapist.get_by_role("button", name="Turn on two-factor sign-in").click()
     expect(therapist.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
     check("recovery codes")
