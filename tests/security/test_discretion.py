@@ -133,3 +133,16 @@ def test_account_emails_name_neither_the_host_nor_the_site(client, course, mailo
         text = _text_without_links(mail.body)
         for name in ("localhost", "31337", "testserver", "example.org", "127.0.0.1"):
             assert name not in text, (mail.subject, mail.body)
+
+
+def test_signing_in_does_not_show_the_address_on_screen(client, course):
+    """Someone glancing at the screen of a shared device learns nothing from the greeting."""
+    make_user("quiet.reader@example.com")
+    response = client.post(
+        reverse("account_login"),
+        {"login": "quiet.reader@example.com", "password": PASSWORD},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "You are signed in." in html
+    assert "quiet.reader@example.com" not in html
