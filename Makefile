@@ -16,7 +16,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 help:
 	@echo "make run    set up and serve the app with demo data on http://$(HOST):$(PORT)"
 	@echo "make test   install and run the whole test suite"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff and the import contracts (lint-imports)"
 	@echo "make serve  gunicorn with production-like settings on $(HOST):$(PORT)"
 	@echo "make bench  run the benchmark harness"
 	@echo "make faults inject the faults a deployment meets under load (about 14 minutes)"
@@ -66,6 +66,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class LessonsConfig(AppConfig):
@@ -6,19 +7,15 @@ class LessonsConfig(AppConfig):
     verbose_name = "Lessons"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
-        from . import checks  # noqa: F401
+        # Modules that use the models load once the app registry is ready, as Django asks.
+        from . import checks, outline, personal_data  # noqa: F401
         from .models import Lesson, Module
+
+        def content_changed(**kwargs) -> None:
+            outline.bump()
 
         # sync_content writes in bulk and bumps the outline itself; this covers single saves
         # (the admin, a shell, tests).
         for model in (Module, Lesson):
             for signal in (post_save, post_delete):
-                signal.connect(self._content_changed, sender=model, weak=False)
-
-    @staticmethod
-    def _content_changed(**kwargs) -> None:
-        from . import outline
-
-        outline.bump()
+                signal.connect(content_changed, sender=model, weak=False)

@@ -7,15 +7,9 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from prodep.clinic.services import (
-    client_assignments,
-    notify_assignment_completed,
-    sharing_options,
-)
-from prodep.journal.services import answers_for_lesson
-
 from . import outline
 from .models import Lesson, Module, Progress
+from .signals import lesson_completed
 
 
 @dataclass
@@ -30,7 +24,7 @@ class ModuleSummary:
         return round(100 * self.completed / self.lesson_count) if self.lesson_count else 0
 
 
-def _progress_by_lesson(user) -> dict[int, Progress]:
+def progress_by_lesson(user) -> dict[int, Progress]:
     """All the reader's progress rows, in one query: a course holds a few dozen lessons."""
     return {
         p.lesson_id: p
@@ -43,7 +37,7 @@ def _progress_by_lesson(user) -> dict[int, Progress]:
 def modules_for(user, progress: dict[int, Progress] | None = None) -> list[ModuleSummary]:
     """Every module with at least one lesson this user may read, with their progress."""
     if progress is None:
-        progress = _progress_by_lesson(user)
+        progress = progress_by_lesson(user)
     summaries: dict[int, ModuleSummary] = {}
     for lesson in outline.current().visible_lessons(user):
         summary = summaries.get(lesson.module_id)
@@ -141,7 +135,7 @@ def set_completed(user, lesson: Lesson, completed: bool) -> Progress:
             completed_at=timezone.now(), completed_hash=lesson.content_hash
         )
         if newly_done:
-            notify_assignment_completed(user, lesson)
+            lesson_completed.send(sender=Lesson, user=user, lesson=lesson)
     elif not completed:
         Progress.objects.filter(pk=progress.pk).update(completed_at=None, completed_hash="")
     progress.refresh_from_db()
@@ -166,16 +160,18 @@ def first_unread_lesson(user, progress: dict[int, Progress]) -> Lesson | None:
     return None
 
 
-def dashboard_context(user) -> dict:
-    """Modules, totals, where to go next and assignments: one query for all the progress."""
-    progress = _progress_by_lesson(user)
+def completed_ids(progress: dict[int, Progress]) -> set[int]:
+    return {lesson_id for lesson_id, row in progress.items() if row.completed_at}
+
+
+def dashboard_context(user, progress: dict[int, Progress]) -> dict:
+    """Modules, totals and where to go next, from the reader's progress (``progress_by_lesson``:
+    one query for all of it). The dashboard adds the assignments (``prodep.pages``)."""
     summaries = modules_for(user, progress)
     resume = continue_lesson(user, progress)
-    completed = {lesson_id for lesson_id, row in progress.items() if row.completed_at}
     return {
         "first_visit": not progress,  # no lesson opened yet: greeted as new, not "back"
         "modules": summaries,
-        "assignments": client_assignments(user, completed),
         "totals": course_totals(summaries),
         "resume": resume,
         "next_lesson": None if resume else first_unread_lesson(user, progress),
@@ -229,14 +225,11 @@ def after_reading(user, lesson: Lesson) -> tuple[str, str]:
 
 
 def lesson_context(user, lesson: Lesson) -> dict:
+    """The lesson, where it sits, and the reader's progress (opening it counts). The lesson page
+    adds the reader's answers and sharing (``prodep.pages``)."""
     place = neighbours(user, lesson)
-    answers = answers_for_lesson(user, lesson)
-    links, shared = sharing_options(user, list(answers.values())) if answers else ([], {})
     return {
         "lesson": lesson,
-        "answers": answers,
-        "share_links": links,
-        "shared": shared,
         "module": lesson.module,
         "progress": mark_opened(user, lesson),
         "siblings": place.siblings,

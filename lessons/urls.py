@@ -4,10 +4,11 @@ from . import views
 
 app_name = "lessons"
 
+# The lesson page ("lesson") shows the reader's answers and sharing too: composed in
+# prodep.pages, routed in prodep/urls.py.
 urlpatterns = [
     path("lessons/", views.catalogue, name="catalogue"),
     path("lessons/<slug:module_slug>/", views.module_detail, name="module"),
-    path("lessons/<slug:module_slug>/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),
     path("help/<slug:slug>/", views.page_detail, name="page"),
     path("help/crisis/", views.page_detail, {"slug": "crisis"}, name="crisis"),
     path("help/glossary/", views.page_detail, {"slug": "glossary"}, name="glossary"),

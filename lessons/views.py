@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,11 +14,6 @@ from django.views.decorators.http import require_POST
 from . import catalogue as catalog
 from .content import check_tree
 from .models import Lesson, Page
-
-
-@login_required
-def dashboard(request):
-    return render(request, "lessons/dashboard.html", catalog.dashboard_context(request.user))
 
 
 @login_required
@@ -48,8 +43,10 @@ def _renamed(request, lesson_slug):
     return redirect(lesson, permanent=True)
 
 
-@login_required
-def lesson_detail(request, module_slug, lesson_slug):
+def lesson_to_read(request, module_slug: str, lesson_slug: str) -> Lesson | HttpResponse:
+    """The lesson at this address, if this reader may read it; otherwise where to go instead:
+    the lesson's own address (renamed, or moved to another module), or the once-only safety
+    note first. The lesson page itself is composed in ``prodep.pages``."""
     lesson = (
         Lesson.objects.visible_to(request.user)
         .select_related("module")
@@ -64,8 +61,7 @@ def lesson_detail(request, module_slug, lesson_slug):
     profile = getattr(request.user, "profile", None)  # loaded with the user: no query
     if profile is not None and profile.safety_intro_seen_at is None:  # the once-only note
         return redirect(f"{reverse('safety_intro')}?next={lesson.get_absolute_url()}")
-    context = catalog.lesson_context(request.user, lesson)
-    return render(request, "lessons/lesson.html", context)
+    return lesson
 
 
 def page_detail(request, slug):

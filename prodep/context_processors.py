@@ -3,6 +3,9 @@ from functools import cache
 from django.conf import settings
 from django.urls import reverse
 
+from prodep.accounts.middleware import seconds_left
+from prodep.clinic.services import home_url, is_approved_therapist
+
 # The links every page's header and footer carry, by URL name.
 SITE_LINKS = (
     "exit",
@@ -49,9 +52,6 @@ def site(request):
     }
     user = request.user
     if user.is_authenticated:
-        from prodep.accounts.middleware import seconds_left
-        from prodep.clinic.services import home_url, is_approved_therapist
-
         # The idle timeout counts from the session's last save, which may be a minute old.
         context["SESSION_IDLE_SECONDS"] = seconds_left(request.session)
         # Both loaded with the user (prodep.accounts.backends): no query here.

@@ -3,8 +3,16 @@ from allauth.usersessions.views import ListUserSessionsView
 from django.contrib import admin
 from django.urls import include, path
 
-from lessons import views as lesson_views
-from prodep import views
+from lessons import urls as lesson_urls
+from prodep import pages, views
+from prodep.journal import urls as journal_urls
+
+
+def with_pages(app_urls, *pages_routes):
+    """An app's URL namespace with the pages composed above it (``prodep.pages``), which the
+    app's own urls.py cannot import."""
+    return include(([*app_urls.urlpatterns, *pages_routes], app_urls.app_name))
+
 
 admin.site.login = secure_admin_login(admin.site.login)  # allauth's log-in, rate limits and MFA
 admin.site.site_header = "Prodep administration"
@@ -12,7 +20,7 @@ admin.site.site_title = "Prodep admin"
 
 urlpatterns = [
     path("", views.landing, name="landing"),
-    path("home/", lesson_views.dashboard, name="dashboard"),
+    path("home/", pages.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt),
     path("safety/", views.safety, name="safety"),
@@ -24,10 +32,16 @@ urlpatterns = [
         name="usersessions_list",
     ),
     path("accounts/", include("allauth.urls")),
-    path("journal/", include("prodep.journal.urls")),
+    path("journal/", with_pages(journal_urls, path("", pages.journal, name="index"))),
     path("", include("prodep.clinic.urls")),
     path("admin/", admin.site.urls),
-    path("", include("lessons.urls")),
+    path(
+        "",
+        with_pages(
+            lesson_urls,
+            path("lessons/<slug:module_slug>/<slug:lesson_slug>/", pages.lesson, name="lesson"),
+        ),
+    ),
 ]
 
 handler404 = "prodep.views.page_not_found"

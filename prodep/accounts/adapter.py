@@ -10,8 +10,7 @@ from django.contrib import messages
 from django.urls import reverse
 from django.utils import timezone
 
-from prodep import mail
-from prodep.journal import crypto
+from prodep import crypto, mail
 from prodep.urlkit import absolute_url
 
 from . import two_factor

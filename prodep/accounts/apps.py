@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401
+        # Modules that use the models load once the app registry is ready, as Django asks.
+        from . import checks, personal_data, signals  # noqa: F401

@@ -1,19 +1,16 @@
-from dataclasses import dataclass
+import io
+import json
+import zipfile
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
+from allauth.mfa.models import Authenticator
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
 
-from .models import AUTHORS_GROUP, Profile, User
+from prodep import crypto, personal_data
 
-DEMO_PASSWORD = "prodep-demo-2026"
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    role: str
-    email: str
-    password: str
+from .models import Profile, User
 
 
 def ensure_verified_user(email: str, password: str, **fields) -> User:
@@ -27,40 +24,6 @@ def ensure_verified_user(email: str, password: str, **fields) -> User:
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user
-
-
-@transaction.atomic
-def create_demo_accounts() -> list[DemoAccount]:
-    """Idempotently create the demo partner, therapist and author."""
-    accounts = [
-        DemoAccount("partner", "partner@example.com", DEMO_PASSWORD),
-        DemoAccount("therapist", "therapist@example.com", DEMO_PASSWORD),
-        DemoAccount("author", "author@example.com", DEMO_PASSWORD),
-    ]
-    partner = ensure_verified_user(accounts[0].email, DEMO_PASSWORD)
-    therapist = ensure_verified_user(accounts[1].email, DEMO_PASSWORD)
-    author = ensure_verified_user(accounts[2].email, DEMO_PASSWORD, is_staff=True)
-    author.groups.add(Group.objects.get_or_create(name=AUTHORS_GROUP)[0])
-    _link_demo_therapist(partner, therapist)
-    return accounts
-
-
-def _link_demo_therapist(partner: User, therapist: User) -> None:
-    """An approved therapist linked to the partner. They set up two-factor sign-in on first use."""
-    from prodep.clinic.models import CareLink, TherapistProfile
-
-    profile, _ = TherapistProfile.objects.update_or_create(
-        user=therapist,
-        defaults={
-            "display_name": "Dr Demo",
-            "credentials": "Licensed therapist (demo)",
-            "practice": "Demo Practice",
-            "country": "UK",
-            "status": TherapistProfile.Status.APPROVED,
-        },
-    )
-    if not CareLink.objects.for_client(partner).filter(therapist=profile).exists():
-        CareLink.objects.create(therapist=profile, client=partner, client_alias="Demo partner")
 
 
 def set_time_zone(user: User, name: str, *, detected: bool) -> bool:
@@ -85,88 +48,12 @@ def set_time_zone(user: User, name: str, *, detected: bool) -> bool:
 
 
 def export_user_data(user: User) -> bytes:
-    """Everything of the user's as a zip: machine-readable JSON and a readable Markdown copy."""
-    import io
-    import json
-    import zipfile
+    """Everything of the user's as a zip: machine-readable JSON and a readable Markdown copy.
 
-    from django.template.loader import render_to_string
-    from django.utils import timezone
-
-    from lessons.models import Progress
-    from prodep.clinic.models import AccessLog, Assignment, CareLink, Share
-    from prodep.journal.models import Reflection
-
-    reflections = list(
-        Reflection.objects.filter(user=user).select_related("prompt__lesson").order_by("id")
-    )
-    shares = Share.objects.filter(reflection__user=user).select_related("link__therapist")
-    data = {
-        "exported_at": timezone.now().isoformat(),
-        "account": {
-            "email": user.email,
-            "joined": user.date_joined.isoformat(),
-            "discreet_mode": user.profile.discreet_mode,
-            "time_zone": user.profile.time_zone,
-        },
-        "progress": [
-            {
-                "lesson": p.lesson.title,
-                "started_at": p.started_at.isoformat(),
-                "last_opened_at": p.last_opened_at.isoformat(),
-                "completed_at": p.completed_at.isoformat() if p.completed_at else None,
-            }
-            for p in Progress.objects.filter(user=user).select_related("lesson")
-        ],
-        "reflections": [
-            {
-                "id": r.id,
-                "lesson": r.prompt.lesson.title,
-                "prompt": r.prompt_text,
-                "answer": r.text,
-                "created_at": r.created_at.isoformat(),
-                "updated_at": r.updated_at.isoformat(),
-            }
-            for r in reflections
-        ],
-        "shares": [
-            {
-                "reflection_id": s.reflection_id,
-                "therapist": s.link.therapist.display_name,
-                "shared_at": s.shared_at.isoformat(),
-            }
-            for s in shares
-        ],
-        "therapist_links": [
-            {
-                "therapist": link.therapist.display_name,
-                "name_they_see": link.client_alias,
-                "since": link.created_at.isoformat(),
-                "ended_at": link.ended_at.isoformat() if link.ended_at else None,
-            }
-            for link in CareLink.objects.filter(client=user).select_related("therapist")
-        ],
-        "assignments": [
-            {
-                "therapist": a.link.therapist.display_name,
-                "what": str(a.target),
-                "note": a.note,
-                "due_date": a.due_date.isoformat() if a.due_date else None,
-            }
-            for a in Assignment.objects.filter(link__client=user).select_related(
-                "link__therapist", "module", "lesson"
-            )
-        ],
-        "access_log": [
-            {
-                "at": e.at.isoformat(),
-                "who": e.therapist_name,
-                "what": e.get_what_display(),
-                "prompt": e.prompt_text,
-            }
-            for e in AccessLog.objects.filter(client=user)
-        ],
-    }
+    The sections are those the apps declare in the personal-data registry
+    (``prodep.personal_data``): a new kind of record is exported once it is declared.
+    """
+    data = {"exported_at": timezone.now().isoformat(), **personal_data.export_sections(user)}
     readable = render_to_string("accounts/export.md", {"data": data})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -178,25 +65,17 @@ def export_user_data(user: User) -> bytes:
 def delete_account(user: User) -> None:
     """Remove the user and everything of theirs at once.
 
-    Reflections, progress, links, shares, assignments, therapist profile, authenticators,
-    email addresses and tracked sessions go with the user (foreign keys cascade); the
-    session rows are deleted here. Only the access log stays, with the client set to null.
+    What happens to each kind of record is declared in the personal-data registry: most go with
+    the user (their keys cascade), the session rows are deleted first, and only the access log
+    stays, with the client set to null.
     """
-    from allauth.usersessions.models import UserSession
-    from django.contrib.sessions.models import Session
-
     with transaction.atomic():
-        keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-        Session.objects.filter(session_key__in=keys).delete()
+        personal_data.prepare_deletion(user)
         user.delete()
 
 
 def rotate_mfa_secrets() -> int:
     """Re-encrypt TOTP secrets and recovery-code seeds with the first key (see MFAAdapter)."""
-    from allauth.mfa.models import Authenticator
-
-    from prodep.journal import crypto
-
     fields = {Authenticator.Type.TOTP: "secret", Authenticator.Type.RECOVERY_CODES: "seed"}
     count = 0
     with transaction.atomic():

@@ -2,8 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from lessons.models import Prompt
-
-from . import crypto
+from prodep import crypto
 
 MAX_ANSWER_LENGTH = 20_000
 

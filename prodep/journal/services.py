@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from lessons.models import Lesson, Prompt
+from prodep import crypto
 from prodep.urlkit import url_for_pk
 
 from .models import MAX_ANSWER_LENGTH, Reflection
@@ -178,8 +179,6 @@ def journal_url(user, reflection: Reflection, *, scroll: bool = True) -> str:
 
 def rotate_all(batch_size: int = 500) -> int:
     """Re-encrypt every reflection with the first key, in batches, each in a transaction."""
-    from . import crypto
-
     count = 0
     last_id = 0
     while True:

@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from prodep.accounts.timezones import clock_text
-from prodep.clinic.services import shared_count, sharing_options
 
 from . import services
 from .forms import AnswerForm
@@ -59,20 +58,6 @@ def save_answer(request, prompt_key):
         messages.success(request, "Your answer was saved.")
     lesson = reflection.prompt.lesson
     return redirect(f"{lesson.get_absolute_url()}#reflection-{prompt_key}")
-
-
-@login_required
-def index(request):
-    journal = services.journal_for(request.user, request.GET.get("page"))
-    links, shared = sharing_options(request.user, journal.reflections)
-    context = {
-        "groups": journal.groups,
-        "page": journal.page,
-        "links": links,
-        "shared": shared,
-        "shared_count": shared_count(request.user) if links else 0,
-    }
-    return render(request, "journal/index.html", context)
 
 
 @login_required

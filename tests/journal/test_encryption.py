@@ -8,7 +8,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import connection
 
-from prodep.journal.crypto import ReflectionKeyError
+from prodep.crypto import ReflectionKeyError
 from prodep.journal.models import Reflection
 from tests.factories import answer, make_course, make_user, sync
 

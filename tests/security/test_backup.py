@@ -10,7 +10,7 @@ import uuid
 import pytest
 from django.db import connection
 
-from prodep.journal import crypto
+from prodep import crypto
 from prodep.journal.models import Reflection
 from tests.factories import answer, make_course, make_user, sync
 

@@ -33,9 +33,9 @@ from django.utils import timezone
 
 from lessons.models import Lesson, Progress, Prompt, Status
 from lessons.services import sync_content
+from prodep import crypto
 from prodep.accounts.models import Profile, User
 from prodep.clinic.models import AccessLog, Assignment, CareLink, Share, TherapistProfile
-from prodep.journal import crypto
 from prodep.journal.models import Reflection
 
 DOMAIN = "bench.invalid"

@@ -1,4 +1,7 @@
-"""Encryption of reflections at rest, with keys from the environment.
+"""Encryption at rest, with keys from the environment: one place for every secret we keep.
+
+Reflections (``prodep.journal``), two-factor secrets and recovery-code seeds
+(``prodep.accounts.adapter.MFAAdapter``) and the benchmark's data all go through here.
 
 ``REFLECTION_KEYS`` holds one or more Fernet keys: the first encrypts, every key decrypts, so a
 new key can be put first and ``rotate_reflection_keys`` run to re-encrypt old rows. A token that
@@ -13,7 +16,7 @@ from django.conf import settings
 
 
 class ReflectionKeyError(Exception):
-    """No configured key can decrypt this reflection."""
+    """No key in ``REFLECTION_KEYS`` can decrypt this token."""
 
 
 @cache
@@ -34,7 +37,7 @@ def decrypt(token: str) -> str:
         return fernet().decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken:
         raise ReflectionKeyError(
-            "A reflection could not be decrypted with any key in REFLECTION_KEYS."
+            "A token could not be decrypted with any key in REFLECTION_KEYS."
         ) from None
 
 
@@ -43,4 +46,4 @@ def rotate(token: str) -> str:
     try:
         return fernet().rotate(token.encode("ascii")).decode("ascii")
     except InvalidToken:
-        raise ReflectionKeyError("A reflection could not be rotated: no key opens it.") from None
+        raise ReflectionKeyError("A token could not be rotated: no key opens it.") from None

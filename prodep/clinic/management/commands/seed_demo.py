@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from prodep.accounts.services import create_demo_accounts
+from prodep.clinic.demo import create_demo_accounts
 
 
 class Command(BaseCommand):
