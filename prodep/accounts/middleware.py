@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .timezones import zone_of
-from .two_factor import code_entry_url, passed_second_factor
+from .two_factor import code_entry_url, has_two_factor, passed_second_factor
 
 SIGNED_IN_AT = "prodep_signed_in_at"
 REFRESHED_AT = "prodep_refreshed_at"
@@ -154,10 +154,9 @@ class StaffTwoFactorMiddleware:
             and not _exempt(request.path)
             and not passed_second_factor(request)
         ):
-            url = code_entry_url(request)
-            if url is None:
+            if not has_two_factor(user):
                 messages.info(request, "Staff accounts need two-factor sign-in. Please set it up.")
                 return redirect("mfa_activate_totp")
             messages.info(request, "Please confirm it is you with your second factor first.")
-            return redirect(url)
+            return redirect(code_entry_url(request))
         return self.get_response(request)

@@ -1,7 +1,12 @@
-"""Two-factor sign-in for therapists and staff: has *this session* passed a second factor?
+"""Two-factor sign-in for therapists and staff: two rules, each in one function, used by
+``therapist_required`` (every clinic page) and ``StaffTwoFactorMiddleware`` (every staff page,
+the author preview and the admin included), and the same for therapists and staff.
 
-One rule, used by ``therapist_required`` (every clinic page), ``StaffTwoFactorMiddleware``
-(every staff page, the author preview and the admin included):
+``has_two_factor(user)``: the account has set up two-factor sign-in, that is an authenticator
+app (TOTP) or a passkey or security key (WebAuthn). Recovery codes alone are only their backup
+and do not count. Without it, the person is sent to set it up.
+
+``passed_second_factor(request)``: *this session* passed a second factor:
 
     a session passes when allauth's record of how this session signed in includes a second
     factor for this user: a code from an authenticator app, a recovery code, or a passkey or
@@ -50,20 +55,19 @@ def passed_second_factor(request: HttpRequest) -> bool:
     )
 
 
-def has_authenticator(user) -> bool:
-    """An authenticator app or key (recovery codes alone are only its backup)."""
+def has_two_factor(user) -> bool:
+    """Has the account set up two-factor sign-in (an authenticator app, or a passkey or security
+    key)? The one rule for therapists and staff; recovery codes alone do not count."""
     return Authenticator.objects.filter(user_id=user.pk, type__in=POSSESSION_TYPES).exists()
 
 
-def code_entry_url(request: HttpRequest) -> str | None:
-    """The page that asks for a code (or a key) and then comes back here; None when the account
-    has no authenticator yet, and has to set one up. Costs a query: asked only on the way out.
-    """
+def code_entry_url(request: HttpRequest) -> str:
+    """The page that asks for the second factor (a code, a recovery code, or a key) and then
+    comes back here. Only for an account that ``has_two_factor``. Costs queries: asked only on
+    the way out."""
     methods = get_account_adapter().get_reauthentication_methods(request.user)
-    for method in methods:
-        if method["id"].startswith("mfa_reauthenticate"):
-            return f"{method['url']}?{urlencode({'next': request.get_full_path()})}"
-    return None
+    url = next(m["url"] for m in methods if m["id"].startswith("mfa_reauthenticate"))
+    return f"{url}?{urlencode({'next': request.get_full_path()})}"
 
 
 def count_setup_as_second_factor(request: HttpRequest, user, authenticator) -> None:

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
-from prodep.accounts.two_factor import code_entry_url, passed_second_factor
+from prodep.accounts.two_factor import code_entry_url, has_two_factor, passed_second_factor
 
 from . import services
 
@@ -43,11 +43,10 @@ def therapist_required(view):
     @wraps(view)
     def wrapper(request, *args, therapist, **kwargs):
         if not passed_second_factor(request):
-            url = code_entry_url(request)
-            if url is None:
+            if not has_two_factor(request.user):
                 return redirect("clinic:welcome")
             messages.info(request, "Please confirm it is you with your authenticator app first.")
-            return redirect(url)
+            return redirect(code_entry_url(request))
         return view(request, *args, therapist=therapist, **kwargs)
 
     return wrapper

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from prodep.accounts.two_factor import has_authenticator
+from prodep.accounts.two_factor import has_two_factor
 from prodep.journal.models import Reflection
 from prodep.journal.services import journal_url
 
@@ -48,7 +48,7 @@ def apply(request):
 @approved_therapist_required
 def welcome(request, therapist):
     """Before two-factor set-up: why it is asked, and the way to it. Once set up, the roster."""
-    if has_authenticator(request.user):
+    if has_two_factor(request.user):
         return redirect("clinic:roster")
     return render(request, "clinic/welcome.html", {"therapist": therapist})
 

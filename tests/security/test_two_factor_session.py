@@ -10,8 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from prodep.accounts.two_factor import has_two_factor
 from tests.factories import (
     PASSWORD,
+    add_totp,
     make_author,
     make_therapist,
     make_user,
@@ -155,3 +157,15 @@ def test_authors_preview_and_a_recovery_code_count_as_a_second_factor(db, client
     ]
     session.save()
     assert is_let_in(client.get("/preview/"))
+
+
+def test_has_two_factor_is_an_app_or_a_key_never_recovery_codes_alone():
+    """The one rule for therapists and staff (prodep.accounts.two_factor.has_two_factor)."""
+    user = make_user("rule@example.com")
+    assert not has_two_factor(user)
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "x"}
+    )
+    assert not has_two_factor(user)
+    add_totp(user)
+    assert has_two_factor(user)
