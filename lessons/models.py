@@ -43,12 +43,19 @@ class Module(models.Model):
 
 
 class LessonQuerySet(models.QuerySet):
+    def live(self):
+        """Lessons whose file is in content/, in a module whose file is too: drafts included."""
+        return self.filter(is_live=True, module__is_live=True)
+
+    def published(self):
+        """The one rule for "a published lesson": live (``live``) and not a draft. What readers
+        see, therapists assign and a module's completion counts. ``Lesson.is_published`` is the
+        same rule for a lesson already loaded (the outline's)."""
+        return self.live().filter(status=Status.PUBLISHED)
+
     def visible_to(self, user):
-        """Published, live lessons; authors also see drafts."""
-        lessons = self.filter(is_live=True, module__is_live=True)
-        if getattr(user, "is_author", False):
-            return lessons
-        return lessons.filter(status=Status.PUBLISHED)
+        """Published lessons; authors also see drafts."""
+        return self.live() if getattr(user, "is_author", False) else self.published()
 
     def formerly(self, slug: str):
         """The lesson that used to have this slug (its file declares it in ``former_slugs``)."""
@@ -98,6 +105,12 @@ class Lesson(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == Status.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        """``Lesson.objects.published()`` for a loaded lesson (reads ``module``: load it with
+        the lesson, as the outline does)."""
+        return self.is_live and self.module.is_live and self.status == Status.PUBLISHED
 
     @property
     def show_toc(self) -> bool:

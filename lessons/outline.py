@@ -27,7 +27,7 @@ from django.db import transaction
 
 from prodep.cache import last_reached_shared_cache
 
-from .models import Lesson, Module, Status
+from .models import Lesson, Module
 
 VERSION_KEY = "lessons:outline-version"
 MAX_AGE = 60
@@ -44,9 +44,7 @@ class Outline:
     def load(cls, version: str) -> Outline:
         modules = {m.id: m for m in Module.objects.live().defer("intro_html").order_by("position")}
         lessons = []
-        rows = Lesson.objects.filter(is_live=True, module_id__in=modules).defer(
-            *Lesson.body_fields()
-        )
+        rows = Lesson.objects.live().filter(module_id__in=modules).defer(*Lesson.body_fields())
         for lesson in rows.order_by("position", "slug"):
             lesson.module = modules[lesson.module_id]
             lessons.append(lesson)
@@ -65,7 +63,7 @@ class Outline:
 
     @cached_property
     def published(self) -> tuple[Lesson, ...]:
-        return tuple(lesson for lesson in self.lessons if lesson.status == Status.PUBLISHED)
+        return tuple(lesson for lesson in self.lessons if lesson.is_published)
 
     @cached_property
     def published_counts(self) -> dict[int, int]:

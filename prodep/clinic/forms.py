@@ -1,7 +1,7 @@
 from django import forms
 
 from lessons import outline
-from lessons.models import Lesson, Module, Status
+from lessons.models import Lesson, Module
 
 from .models import Assignment, CareLink, ClientGroup, Invitation, TherapistProfile
 
@@ -88,9 +88,7 @@ class AssignmentForm(forms.ModelForm):
             ("", "---------"),
             *((m.pk, m.title) for m in course.modules if course.published_counts.get(m.id)),
         ]
-        self.fields["lesson"].queryset = Lesson.objects.filter(
-            is_live=True, status=Status.PUBLISHED, module__is_live=True
-        )
+        self.fields["lesson"].queryset = Lesson.objects.published()
         self.fields["lesson"].choices = lesson_choices(course)
 
     def clean(self):

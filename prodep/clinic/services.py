@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons import outline
-from lessons.models import Lesson, Module, Progress, Status
+from lessons.models import Lesson, Module, Progress
 from prodep import mail
 from prodep.journal.models import Reflection
 from prodep.urlkit import absolute_url, url_for_pk
@@ -448,7 +448,7 @@ def client_progress(client_id: int) -> list[ModuleProgress]:
     )
     for lesson_id, completed_at in rows:
         lesson = course.lessons_by_id.get(lesson_id)
-        if lesson and lesson.status == Status.PUBLISHED:
+        if lesson and lesson.is_published:
             by_module[lesson.module_id].append((lesson, completed_at))
     return [
         ModuleProgress(m, counts.get(m.id, 0), by_module[m.id])

@@ -31,7 +31,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from lessons.models import Lesson, Progress, Prompt, Status
+from lessons.models import Lesson, Progress, Prompt
 from lessons.services import sync_content
 from prodep import crypto
 from prodep.accounts.models import Profile, User
@@ -124,7 +124,7 @@ class Builder:
         report = sync_content(settings.CONTENT_DIR)
         self.out(f"  curriculum: {report.summary()}")
         self.lessons = list(
-            Lesson.objects.filter(is_live=True, status=Status.PUBLISHED, module__is_live=True)
+            Lesson.objects.published()
             .select_related("module")
             .order_by("module__position", "position")
         )
