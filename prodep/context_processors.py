@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from prodep.accounts.middleware import seconds_left
-from prodep.clinic.services import home_url, is_approved_therapist
+from prodep.clinic.reads import home_url, is_approved_therapist
 
 # The links every page's header and footer carry, by URL name.
 SITE_LINKS = (

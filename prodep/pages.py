@@ -13,7 +13,7 @@ from django.shortcuts import render
 
 from lessons import catalogue
 from lessons.views import lesson_to_read
-from prodep.clinic.services import client_assignments, shared_count, sharing_options
+from prodep.clinic.reads import client_assignments, shared_count, sharing_options
 from prodep.journal.services import answers_for_lesson, journal_for
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from prodep import health
 from prodep.accounts.views import leave_for_neutral_site
-from prodep.clinic.services import home_url
+from prodep.clinic.reads import home_url
 from prodep.context_processors import site_links
 
 

@@ -2,7 +2,7 @@
 
 from prodep.accounts.adapter import AccountAdapter
 
-from . import services
+from . import reads
 
 
 class ClinicAccountAdapter(AccountAdapter):
@@ -10,4 +10,4 @@ class ClinicAccountAdapter(AccountAdapter):
         """A therapist's home is their client list (which walks them through two-factor set-up
         the first time); everyone else's is the reading dashboard. A ``next`` link wins, as
         allauth always lets it."""
-        return services.home_url(request.user)
+        return reads.home_url(request.user)

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from . import services
+from . import actions
 from .models import AccessLog, CareLink, Invitation, TherapistProfile
 
 
@@ -15,13 +15,13 @@ class TherapistProfileAdmin(admin.ModelAdmin):
     @admin.action(description="Approve selected applications")
     def approve(self, request, queryset):
         for profile in queryset:
-            services.decide_application(profile, approve=True)
+            actions.decide_application(profile, approve=True)
         self.message_user(request, f"Approved {queryset.count()} therapist(s).", messages.SUCCESS)
 
     @admin.action(description="Reject selected applications")
     def reject(self, request, queryset):
         for profile in queryset:
-            services.decide_application(profile, approve=False)
+            actions.decide_application(profile, approve=False)
         self.message_user(request, f"Rejected {queryset.count()} application(s).")
 
 

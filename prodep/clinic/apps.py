@@ -11,7 +11,7 @@ class ClinicConfig(AppConfig):
     def ready(self) -> None:
         # Modules that use the models load once the app registry is ready, as Django asks.
         from . import personal_data  # noqa: F401
-        from .services import notify_assignment_completed
+        from .actions import notify_assignment_completed
 
         def completed(sender, user, lesson, **kwargs) -> None:
             notify_assignment_completed(user, lesson)

@@ -213,7 +213,7 @@ class ClientGroup(models.Model):
 
     Clients never see the group, its name or who else is in it: each gets an assignment of
     their own. Members are links; a member's link must be the group's therapist's, which the
-    database cannot check across tables: ``services.save_group`` is the one way members are
+    database cannot check across tables: ``actions.save_group`` is the one way members are
     set, and it checks.
     """
 
@@ -291,12 +291,21 @@ class Assignment(models.Model):
         return self.module or self.lesson
 
 
+class ShareQuerySet(models.QuerySet):
+    def visible_to_therapist(self, therapist: TherapistProfile):
+        """The only way a therapist's view reaches shared reflections: those shared on the
+        therapist's active links (``CareLink.objects.for_therapist``)."""
+        return self.filter(link__in=CareLink.objects.for_therapist(therapist))
+
+
 class Share(models.Model):
     """One reflection, shared with one linked therapist. Deleting the row revokes access."""
 
     reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="shares")
     link = models.ForeignKey(CareLink, on_delete=models.CASCADE, related_name="shares")
     shared_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShareQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 
 from prodep.accounts.two_factor import code_entry_url, has_two_factor, passed_second_factor
 
-from . import services
+from . import reads
 
 
 def approved_therapist_required(view):
@@ -23,7 +23,7 @@ def approved_therapist_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        profile = services.therapist_profile(request.user)
+        profile = reads.therapist_profile(request.user)
         if profile is None or not profile.is_approved:
             raise PermissionDenied("Only approved therapists can use this page.")
         return view(request, *args, therapist=profile, **kwargs)

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +14,7 @@ from prodep.accounts.two_factor import has_two_factor
 from prodep.journal.models import Reflection
 from prodep.journal.services import journal_url
 
-from . import pictures, services
+from . import access, actions, reads
 from .forms import (
     AcceptInvitationForm,
     AssignmentForm,
@@ -24,7 +23,7 @@ from .forms import (
     TherapistApplicationForm,
     TherapistPreferencesForm,
 )
-from .models import UNDO_DAYS, AccessLog, Assignment, CareLink, ClientGroup, Invitation
+from .models import UNDO_DAYS, Assignment, CareLink, ClientGroup, Invitation
 from .permissions import approved_therapist_required, therapist_required
 
 # Therapist side ---------------------------------------------------------------------------------
@@ -33,7 +32,7 @@ from .permissions import approved_therapist_required, therapist_required
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request):
-    profile = services.therapist_profile(request.user)
+    profile = reads.therapist_profile(request.user)
     if profile is not None:
         return render(request, "clinic/application_status.html", {"profile": profile})
     form = TherapistApplicationForm(request.POST or None)
@@ -58,8 +57,7 @@ def roster(request, therapist):
     sort = request.GET.get("sort", "name")
     show = request.GET.get("show", "all")
     query = request.GET.get("q", "")[:60]
-    rows = services.roster(therapist, sort=sort, show=show, query=query)
-    services.record_overview(therapist, [row.link.client_id for row in rows], AccessLog.What.ROSTER)
+    rows = access.open_roster(therapist, sort=sort, show=show, query=query)
     return render(
         request,
         "clinic/roster.html",
@@ -94,7 +92,7 @@ def invitations(request, therapist):
     form = InvitationForm(request.POST or None)
     new_url = None
     if request.method == "POST" and form.is_valid():
-        invitation, new_url = services.create_invitation(
+        invitation, new_url = actions.create_invitation(
             therapist, form.cleaned_data["email"], form.cleaned_data["message"]
         )
         if invitation.emailed:
@@ -132,7 +130,7 @@ def _confirm(request, *, title: str, points: list[str], button: str, cancel: str
 def revoke_invitation(request, pk, therapist):
     invitation = get_object_or_404(Invitation.objects.for_therapist(therapist), pk=pk)
     if request.method == "POST":
-        services.revoke_invitation(invitation)
+        actions.revoke_invitation(invitation)
         messages.success(request, "The invitation was withdrawn. Its link no longer works.")
         return redirect("clinic:invitations")
     made = date_format(invitation.created_at, "j M Y")
@@ -150,27 +148,16 @@ def revoke_invitation(request, pk, therapist):
 
 @therapist_required
 def client_page(request, pk, therapist):
-    link = get_object_or_404(
-        CareLink.objects.for_therapist(therapist).select_related("therapist"), pk=pk
-    )
-    shares = services.shared_reflections(link)
-    services.record_client_page_view(link, shares, _back_from_own_save(request, link))
-    progress = services.client_progress(link.client_id)
-    done = {lesson.id for m in progress for lesson, _ in m.completions}
-    completed = (when for m in progress for _, when in m.completions)
-    weekly = pictures.weekly_reading(completed, timezone.localdate())
-    assignments = services.assignment_statuses(
-        services.assignments_for_link(link), {link.client_id: done}
-    )
+    page = access.open_client_page(therapist, pk, _back_from_own_save(request, pk))
     return render(
         request,
         "clinic/client.html",
         {
-            "link": link,
-            "shares": shares,
-            "assignments": assignments,
-            "progress": progress,
-            "weekly": weekly,
+            "link": page.link,
+            "shares": page.shares,
+            "assignments": page.assignments,
+            "progress": page.progress,
+            "weekly": page.weekly,
         },
     )
 
@@ -181,7 +168,7 @@ def therapist_end_link(request, pk, therapist):
     link = get_object_or_404(CareLink.objects.for_therapist(therapist), pk=pk)
     name = link.client_alias
     if request.method == "POST":
-        services.end_link(link, by=CareLink.EndedBy.THERAPIST)
+        actions.end_link(link, by=CareLink.EndedBy.THERAPIST)
         messages.success(
             request,
             f"You are no longer linked with {name}. You can undo this from your client list "
@@ -209,8 +196,8 @@ def therapist_end_link(request, pk, therapist):
 def restore_link(request, pk, therapist):
     link = get_object_or_404(CareLink.objects.ended_by_therapist(therapist), pk=pk)
     try:
-        services.restore_link(link)
-    except services.ClinicError as error:
+        actions.restore_link(link)
+    except actions.ClinicError as error:
         messages.error(request, str(error))
         return redirect("clinic:roster")
     messages.success(request, f"You are linked with {link.client_alias} again.")
@@ -243,15 +230,15 @@ def _to_client_page_after_own_save(request, link):
     """Back to the client's page after the therapist's own change, noting that the page they
     come back to is not a new look (see ``record_client_page_view``): one use, this link only.
     """
-    seen = services.last_look(link)
+    seen = access.last_look(link)
     if seen is not None:
         request.session[OWN_SAVE] = {"link": link.pk, "since": seen.timestamp()}
     return redirect("clinic:client", pk=link.pk)
 
 
-def _back_from_own_save(request, link):
+def _back_from_own_save(request, link_id: int):
     note = request.session.pop(OWN_SAVE, None)
-    if note and note.get("link") == link.pk:
+    if note and note.get("link") == link_id:
         return datetime.fromtimestamp(note["since"], tz=UTC)
     return None
 
@@ -259,7 +246,7 @@ def _back_from_own_save(request, link):
 def _assignment_form(request, link, assignment):
     form = AssignmentForm(request.POST or None, instance=assignment)
     if request.method == "POST" and form.is_valid():
-        services.save_assignment(
+        actions.save_assignment(
             link, form.target, form.cleaned_data["note"], form.cleaned_data["due_date"], assignment
         )
         messages.success(request, "The assignment was saved.")
@@ -320,10 +307,10 @@ def _group_form(request, therapist, group):
     form = ClientGroupForm(request.POST or None, instance=group, therapist=therapist)
     if request.method == "POST" and form.is_valid():
         try:
-            group = services.save_group(
+            group = actions.save_group(
                 therapist, form.cleaned_data["name"], form.cleaned_data["members"], group
             )
-        except services.ClinicError as error:
+        except actions.ClinicError as error:
             form.add_error("name", str(error))
         else:
             messages.success(request, f"The group “{group.name}” was saved.")
@@ -334,21 +321,18 @@ def _group_form(request, therapist, group):
 @therapist_required
 @require_GET
 def group_page(request, pk, therapist):
-    group = _own_group(therapist, pk)
-    links = services.group_links(group)
-    table = services.group_progress(group, links)
-    services.record_overview(therapist, [link.client_id for link in links], AccessLog.What.GROUP)
-    return render(request, "clinic/group.html", {"group": group, "table": table})
+    page = access.open_group(therapist, pk)
+    return render(request, "clinic/group.html", {"group": page.group, "table": page.table})
 
 
 @therapist_required
 @require_http_methods(["GET", "POST"])
 def group_assign(request, pk, therapist):
     group = _own_group(therapist, pk)
-    links = services.group_links(group)
+    links = reads.group_links(group)
     form = AssignmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        made = services.assign_to_group(
+        made = actions.assign_to_group(
             group, form.target, form.cleaned_data["note"], form.cleaned_data["due_date"]
         )
         messages.success(
@@ -389,7 +373,7 @@ def group_delete(request, pk, therapist):
 @require_http_methods(["GET", "POST"])
 def invitation(request, token):
     """What the therapist will and will not see, before anything is linked."""
-    invitation = services.invitation_for_token(token)
+    invitation = reads.invitation_for_token(token)
     if invitation is None or invitation.state != Invitation.State.OPEN:
         state = invitation.state if invitation else "unknown"
         return render(request, "clinic/invitation_closed.html", {"state": state}, status=410)
@@ -399,8 +383,8 @@ def invitation(request, token):
             return redirect(request.path)
         if form.is_valid():
             try:
-                link = services.accept_invitation(request.user, token, form.cleaned_data["alias"])
-            except services.ClinicError as error:
+                link = actions.accept_invitation(request.user, token, form.cleaned_data["alias"])
+            except actions.ClinicError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, f"You are now linked with {link.therapist}.")
@@ -424,7 +408,7 @@ def client_end_link(request, pk):
     )
     therapist = link.therapist.display_name
     if request.method == "POST":
-        services.end_link(link, by=CareLink.EndedBy.CLIENT)
+        actions.end_link(link, by=CareLink.EndedBy.CLIENT)
         messages.success(request, f"{therapist} can no longer see anything of yours.")
         return redirect("clinic:care")
     return render(
@@ -449,16 +433,14 @@ def client_end_link(request, pk):
 def keep_link_ended(request, pk):
     """The client closes the therapist's undo window: the ending stands."""
     link = get_object_or_404(CareLink.objects.undoable().filter(client=request.user), pk=pk)
-    services.keep_ended(link)
+    actions.keep_ended(link)
     messages.success(request, "The link stays ended.")
     return redirect("clinic:care")
 
 
 @login_required
 def access_log(request):
-    return render(
-        request, "clinic/access_log.html", {"lines": services.access_log_for(request.user)}
-    )
+    return render(request, "clinic/access_log.html", {"lines": access.access_log_for(request.user)})
 
 
 @login_required
@@ -472,9 +454,9 @@ def share(request, pk):
         link_ids = None
     try:
         if link_ids is None:
-            raise services.ClinicError("That choice was not understood. Nothing changed.")
-        services.set_shares(request.user, reflection, link_ids)
-    except services.ClinicError as error:
+            raise actions.ClinicError("That choice was not understood. Nothing changed.")
+        actions.set_shares(request.user, reflection, link_ids)
+    except actions.ClinicError as error:
         messages.error(request, str(error))
     else:
         private = "This answer is private again: only you can read it."

@@ -2,7 +2,7 @@ from django.core.management import call_command
 
 from prodep.accounts.models import User
 from prodep.clinic.models import CareLink
-from prodep.clinic.services import therapist_profile
+from prodep.clinic.reads import therapist_profile
 
 
 def test_seed_demo_creates_linked_accounts_idempotently(db, settings, capsys):

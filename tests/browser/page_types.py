@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from lessons.models import Lesson
-from prodep.clinic import services as clinic
+from prodep.clinic import actions
 from prodep.clinic.models import Assignment, Invitation, Share
 from tests.factories import PASSWORD, answer, link, make_author, make_therapist, make_user
 
@@ -55,7 +55,7 @@ def site(synced_course) -> Site:
     assignment = Assignment.objects.create(
         link=care_link, module=first.module, note="When you are ready."
     )
-    group = clinic.save_group(therapist, "Tuesday group", [care_link])
+    group = actions.save_group(therapist, "Tuesday group", [care_link])
     from lessons.catalogue import set_completed
 
     set_completed(partner, first, True)

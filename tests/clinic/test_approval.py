@@ -6,13 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons.models import Lesson, Progress
-from prodep.clinic import services
+from prodep.clinic import actions
 from prodep.clinic.models import Assignment, CareLink, Invitation, Share, TherapistProfile
 from tests.factories import sign_in
 
 
 def withdraw(profile: TherapistProfile) -> None:
-    services.decide_application(profile, approve=False)
+    actions.decide_application(profile, approve=False)
 
 
 def test_an_invitation_from_a_therapist_no_longer_approved_cannot_be_accepted(
@@ -27,8 +27,8 @@ def test_an_invitation_from_a_therapist_no_longer_approved_cannot_be_accepted(
     assert "can no longer be accepted" in page.content.decode()
     assert client.post(url, {"alias": "Sam"}).status_code == 410
     assert not CareLink.objects.exists()
-    with pytest.raises(services.ClinicError):
-        services.accept_invitation(client_a, token, "Sam")
+    with pytest.raises(actions.ClinicError):
+        actions.accept_invitation(client_a, token, "Sam")
     assert not CareLink.objects.exists()
 
 
@@ -67,8 +67,8 @@ def test_a_therapist_no_longer_approved_gets_no_update_email(
     Progress.objects.create(
         user=client_a, lesson=lesson, started_at=now, last_opened_at=now, completed_at=now
     )
-    services.notify_assignment_completed(client_a, lesson)
+    actions.notify_assignment_completed(client_a, lesson)
     assert len(mailoutbox) == 1  # while approved
     withdraw(therapist)
-    services.notify_assignment_completed(client_a, lesson)
+    actions.notify_assignment_completed(client_a, lesson)
     assert len(mailoutbox) == 1

@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons.models import Lesson, Module, Progress
-from prodep.clinic import services
+from prodep.clinic import actions
 from prodep.clinic.models import AccessLog, Assignment, CareLink, Share
+from prodep.clinic.templatetags.clinic import ago
 from tests.factories import answer, link, make_therapist, make_user, sign_in
 
 SECRET = "A private thought about lesson one"
@@ -175,8 +176,8 @@ def test_roster_and_client_page_query_budgets(client, course, clients, django_as
         Assignment.objects.create(link=care, lesson=lesson)
         reflection = answer(reader, "p1", f"thought {n}")
         Share.objects.create(reflection=reflection, link=care)
-    services.save_group(therapist, "Everyone", links)
-    services.end_link(link(therapist, make_user(), "Former"), by=CareLink.EndedBy.THERAPIST)
+    actions.save_group(therapist, "Everyone", links)
+    actions.end_link(link(therapist, make_user(), "Former"), by=CareLink.EndedBy.THERAPIST)
     sign_in(client, therapist.user)
     client.get(reverse("clinic:roster"))
     # Roster: session, user, links, reading progress, assignments, groups, recently ended,
@@ -224,7 +225,5 @@ def test_update_emails_are_off_by_default_and_neutral_when_on(
     ],
 )
 def test_last_activity_reads_coarsely(elapsed, text):
-    from prodep.clinic.services import ago
-
     now = timezone.now()
     assert ago(now - elapsed, now) == text

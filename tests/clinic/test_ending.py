@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons.models import Module
-from prodep.clinic import services
+from prodep.clinic import actions
 from prodep.clinic.models import AccessLog, Assignment, CareLink, Invitation, Share
 from tests.factories import make_therapist, sign_in
 
@@ -90,7 +90,7 @@ def test_after_seven_days_there_is_no_undo(client, therapist, care_link):
 def test_a_link_the_client_ended_is_not_the_therapists_to_restore(
     client, therapist, client_a, care_link
 ):
-    services.end_link(care_link, by=CareLink.EndedBy.CLIENT)
+    actions.end_link(care_link, by=CareLink.EndedBy.CLIENT)
     sign_in(client, therapist.user)
     assert "Recently ended" not in client.get(reverse("clinic:roster")).content.decode()
     assert client.post(reverse("clinic:restore", args=[care_link.pk])).status_code == 404
@@ -101,7 +101,7 @@ def test_a_link_the_client_ended_is_not_the_therapists_to_restore(
 def test_the_client_can_keep_it_ended_and_then_there_is_no_undo(
     client, therapist, client_a, care_link
 ):
-    services.end_link(care_link, by=CareLink.EndedBy.THERAPIST)
+    actions.end_link(care_link, by=CareLink.EndedBy.THERAPIST)
     reader = Client()
     sign_in(reader, client_a)
     reader.post(reverse("clinic:keep_ended", args=[care_link.pk]))
@@ -114,9 +114,9 @@ def test_the_client_can_keep_it_ended_and_then_there_is_no_undo(
 def test_undo_after_the_client_linked_again_says_so_in_plain_words(
     client, therapist, client_a, care_link
 ):
-    services.end_link(care_link, by=CareLink.EndedBy.THERAPIST)
+    actions.end_link(care_link, by=CareLink.EndedBy.THERAPIST)
     _, token = Invitation.issue(therapist)
-    services.accept_invitation(client_a, token, "Sam again")
+    actions.accept_invitation(client_a, token, "Sam again")
     sign_in(client, therapist.user)
     response = client.post(reverse("clinic:restore", args=[care_link.pk]), follow=True)
     html = response.content.decode()
@@ -167,7 +167,7 @@ def test_the_client_reads_what_ending_means_before_the_password_is_asked(
 def test_another_therapists_links_are_404_on_every_link_address(client, care_link):
     intruder = make_therapist("intruder@example.com")
     sign_in(client, intruder.user)
-    services.end_link(care_link, by=CareLink.EndedBy.THERAPIST)
+    actions.end_link(care_link, by=CareLink.EndedBy.THERAPIST)
     for name in ("client", "therapist_end", "restore", "assign"):
         url = reverse(f"clinic:{name}", args=[care_link.pk])
         assert client.get(url).status_code in (404, 405), name

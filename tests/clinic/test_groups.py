@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lessons.models import Lesson, Module, Progress
-from prodep.clinic import services
+from prodep.clinic import actions
 from prodep.clinic.models import AccessLog, Assignment, CareLink, ClientGroup, GroupMembership
 from tests.factories import link, make_therapist, make_user, sign_in
 
@@ -56,8 +56,8 @@ def test_a_group_gets_a_module_each_client_their_own(client, therapist, two_clie
 
 def test_the_group_table_shows_each_members_progress(client, therapist, two_clients):
     sam, alex = two_clients
-    group = services.save_group(therapist, "Tuesday group", [sam, alex])
-    services.assign_to_group(group, Module.objects.get(slug="first"), "", None)
+    group = actions.save_group(therapist, "Tuesday group", [sam, alex])
+    actions.assign_to_group(group, Module.objects.get(slug="first"), "", None)
     lesson = Lesson.objects.get(slug="lesson-1")
     Progress.objects.create(
         user=sam.client, lesson=lesson, started_at=lesson.updated_at,
@@ -79,9 +79,9 @@ def test_the_group_page_costs_the_same_queries_for_1_and_20_members(
     client, therapist, course, members, django_assert_max_num_queries
 ):
     links = [link(therapist, make_user(), f"Client {n}") for n in range(members)]
-    group = services.save_group(therapist, "Big group", links)
-    services.assign_to_group(group, Module.objects.get(slug="first"), "", None)
-    services.assign_to_group(group, Lesson.objects.get(slug="lesson-2"), "", None)
+    group = actions.save_group(therapist, "Big group", links)
+    actions.assign_to_group(group, Module.objects.get(slug="first"), "", None)
+    actions.assign_to_group(group, Lesson.objects.get(slug="lesson-2"), "", None)
     sign_in(client, therapist.user)
     client.get(reverse("clinic:group", args=[group.pk]))
     # session, user, group, members, their assignments, their completions, the log insert
@@ -90,7 +90,7 @@ def test_the_group_page_costs_the_same_queries_for_1_and_20_members(
 
 
 def test_another_therapists_group_is_404_on_every_group_address(client, therapist, two_clients):
-    group = services.save_group(therapist, "Tuesday group", list(two_clients))
+    group = actions.save_group(therapist, "Tuesday group", list(two_clients))
     intruder = make_therapist("intruder@example.com")
     sign_in(client, intruder.user)
     for name in GROUP_URLS:
@@ -111,13 +111,13 @@ def test_a_client_not_linked_to_you_cannot_join_your_group(client, therapist, ca
     html = response.content.decode()
     assert html.count("Choose among your own clients only.") == 1
     assert not ClientGroup.objects.exists() and not GroupMembership.objects.exists()
-    with pytest.raises(services.ClinicError):
-        services.save_group(therapist, "Mine", [care_link, stranger])
+    with pytest.raises(actions.ClinicError):
+        actions.save_group(therapist, "Mine", [care_link, stranger])
     assert not ClientGroup.objects.exists()
 
 
 def test_a_group_name_is_used_once_said_next_to_the_field(client, therapist, care_link):
-    services.save_group(therapist, "Tuesday group", [care_link])
+    actions.save_group(therapist, "Tuesday group", [care_link])
     sign_in(client, therapist.user)
     response = client.post(reverse("clinic:group_new"), {"name": "tuesday GROUP"})
     html = unescape(response.content.decode())
@@ -129,8 +129,8 @@ def test_a_group_name_is_used_once_said_next_to_the_field(client, therapist, car
 
 def test_an_ended_member_leaves_the_table_and_comes_back_with_undo(client, therapist, two_clients):
     sam, alex = two_clients
-    group = services.save_group(therapist, "Tuesday group", [sam, alex])
-    services.end_link(sam, by=CareLink.EndedBy.THERAPIST)
+    group = actions.save_group(therapist, "Tuesday group", [sam, alex])
+    actions.end_link(sam, by=CareLink.EndedBy.THERAPIST)
     sign_in(client, therapist.user)
     page = reverse("clinic:group", args=[group.pk])
     assert ">Sam</a>" not in client.get(page).content.decode()
@@ -143,8 +143,8 @@ def test_an_ended_member_leaves_the_table_and_comes_back_with_undo(client, thera
 
 
 def test_deleting_a_group_asks_first_and_keeps_the_assignments(client, therapist, care_link):
-    group = services.save_group(therapist, "Tuesday group", [care_link])
-    services.assign_to_group(group, Module.objects.get(slug="first"), "", None)
+    group = actions.save_group(therapist, "Tuesday group", [care_link])
+    actions.assign_to_group(group, Module.objects.get(slug="first"), "", None)
     sign_in(client, therapist.user)
     url = reverse("clinic:group_delete", args=[group.pk])
     html = unescape(client.get(url).content.decode())

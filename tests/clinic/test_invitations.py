@@ -7,8 +7,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from prodep.clinic.actions import create_invitation
 from prodep.clinic.models import CareLink, Invitation
-from prodep.clinic.services import create_invitation
 from tests.factories import make_therapist, make_user, sign_in
 
 

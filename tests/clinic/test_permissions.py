@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lessons.models import Module
-from prodep.clinic import services
+from prodep.clinic import actions
 from prodep.clinic.models import Assignment, CareLink, Invitation, Share
 from tests.factories import (
     answer,
@@ -59,10 +59,10 @@ def world(course):
     # Links their therapist ended a day ago: one the linked therapist may restore, one A may
     # make final.
     ended = link(linked, make_user(), "Former")
-    services.end_link(ended, by=CareLink.EndedBy.THERAPIST)
+    actions.end_link(ended, by=CareLink.EndedBy.THERAPIST)
     ended_for_a = link(users["unlinked_therapist"].therapist_profile, a, "Sam")
-    services.end_link(ended_for_a, by=CareLink.EndedBy.THERAPIST)
-    group = services.save_group(linked, "Tuesday group", [care])
+    actions.end_link(ended_for_a, by=CareLink.EndedBy.THERAPIST)
+    group = actions.save_group(linked, "Tuesday group", [care])
     return {
         "group": group,
         "users": users,

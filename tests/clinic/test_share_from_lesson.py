@@ -6,8 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from prodep.clinic.actions import end_link
 from prodep.clinic.models import CareLink, Share
-from prodep.clinic.services import end_link
 from tests.factories import answer, make_user, sign_in
 from tests.lessons.test_reading import LESSON_QUERIES
 

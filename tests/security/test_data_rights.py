@@ -19,8 +19,8 @@ from django.urls import reverse
 
 from lessons.models import Lesson, Progress
 from prodep.accounts.models import User
+from prodep.clinic.access import open_client_page
 from prodep.clinic.models import AccessLog, Assignment, CareLink, Share
-from prodep.clinic.services import record_client_page_view, shared_reflections
 from prodep.journal.models import Reflection
 from tests.factories import PASSWORD, answer, link, make_therapist, make_user, sign_in
 from tests.markup import active_markup
@@ -33,7 +33,7 @@ def rich_user(course):
     care = link(make_therapist("t@example.com"), user, "Robin")
     Share.objects.create(reflection=reflection, link=care)
     Assignment.objects.create(link=care, lesson=Lesson.objects.get(slug="lesson-1"), note="Read")
-    record_client_page_view(care, shared_reflections(care))
+    open_client_page(care.therapist, care.pk)
     lesson = Lesson.objects.get(slug="lesson-2")
     Progress.objects.create(
         user=user,
@@ -157,7 +157,7 @@ def test_the_readable_export_shows_what_others_wrote_as_text_not_markup(client, 
         link=care, lesson=Lesson.objects.get(slug="lesson-1"), note=f"Read this\n\n{MARKUP}"
     )
     Share.objects.create(reflection=answer(user, "p1", "Mine"), link=care)
-    record_client_page_view(care, shared_reflections(care))
+    open_client_page(care.therapist, care.pk)
     sign_in(client, user)
     archive = zipfile.ZipFile(io.BytesIO(client.post(reverse("export_data")).content))
     readable = archive.read("my-data.md").decode()

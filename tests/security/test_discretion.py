@@ -6,7 +6,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import reverse
 
-from prodep.clinic.services import create_invitation, set_shares
+from prodep.clinic.actions import create_invitation, set_shares
 from tests.factories import PASSWORD, answer, link, make_therapist, make_user, sign_in
 
 # Short words must stand alone, so random codes and tokens ("XSEXA-…") cannot match by chance.

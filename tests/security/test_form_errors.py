@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lessons.models import Lesson, Module
-from prodep.clinic import services
+from prodep.clinic import actions
 from prodep.clinic.models import Assignment, CareLink, Invitation
 from tests.factories import answer, make_therapist, make_user, sign_in
 from tests.security.urls import all_patterns
@@ -45,8 +45,8 @@ def world(course):
     care = CareLink.objects.create(therapist=therapist, client=reader, client_alias="Sam")
     module = Module.objects.get(slug="first")
     assignment = Assignment.objects.create(link=care, module=module)
-    group = services.save_group(therapist, "Tuesday group", [care])
-    services.save_group(therapist, "Taken", [])
+    group = actions.save_group(therapist, "Tuesday group", [care])
+    actions.save_group(therapist, "Taken", [])
     invitation, token = Invitation.issue(therapist)
     reflection = answer(reader, "p1", "My words")
     return {

@@ -5,8 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from lessons.models import Module
+from prodep.clinic.access import open_client_page
 from prodep.clinic.models import Assignment, Invitation, Share
-from prodep.clinic.services import record_client_page_view, shared_reflections
 from tests.factories import answer, link, make_therapist, make_user, sign_in
 from tests.lessons.xss_payloads import PAYLOADS
 
@@ -26,7 +26,7 @@ def test_payload_in_every_field_is_escaped_for_owner_and_therapist(course, paylo
     Share.objects.create(reflection=reflection, link=care)
     Assignment.objects.create(link=care, module=Module.objects.get(slug="first"), note=payload)
     _, token = Invitation.issue(therapist, message=payload)
-    record_client_page_view(care, shared_reflections(care))
+    open_client_page(care.therapist, care.pk)
 
     owner, viewer = Client(), Client()
     sign_in(owner, reader)
