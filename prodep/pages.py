@@ -14,6 +14,7 @@ from django.shortcuts import render
 from lessons import catalogue
 from lessons.views import lesson_to_read
 from prodep.clinic.reads import client_assignments, shared_count, sharing_options
+from prodep.journal.models import MAX_ANSWER_LENGTH
 from prodep.journal.services import answers_for_lesson, journal_for
 
 
@@ -35,7 +36,9 @@ def lesson(request, module_slug, lesson_slug):
     answers = answers_for_lesson(user, found)
     links, shared = sharing_options(user, list(answers.values())) if answers else ([], {})
     context = catalogue.lesson_context(user, found)
-    context.update(answers=answers, share_links=links, shared=shared)
+    context.update(
+        answers=answers, share_links=links, shared=shared, answer_max_length=MAX_ANSWER_LENGTH
+    )
     return render(request, "lessons/lesson.html", context)
 
 

@@ -4,6 +4,8 @@ from django.db import models
 from lessons.models import Prompt
 from prodep import crypto
 
+# The one limit on an answer's length: the form, save_answer and the lesson page's textarea
+# (maxlength) all read it.
 MAX_ANSWER_LENGTH = 20_000
 
 

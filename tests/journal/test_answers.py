@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from prodep.journal.forms import AnswerForm
 from prodep.journal.models import MAX_ANSWER_LENGTH, Reflection
+from prodep.journal.services import AnswerError, save_answer
 from tests.factories import answer, lesson_file, make_course, make_user, sync, write
 
 
@@ -64,6 +66,17 @@ def test_an_answer_over_the_limit_saves_nothing(client, reader):
     assert response.status_code == 400
     assert b"Your text is below" in response.content
     assert not Reflection.objects.exists()
+
+
+def test_the_page_the_form_and_the_service_share_one_limit(client, reader):
+    """The lesson page's textarea, the journal's edit form and save_answer all read
+    MAX_ANSWER_LENGTH."""
+    lesson = client.get("/lessons/first/lesson-1/").content.decode()
+    assert f'maxlength="{MAX_ANSWER_LENGTH}"' in lesson
+    assert AnswerForm().fields["text"].max_length == MAX_ANSWER_LENGTH
+    assert save_answer(reader, "p1", "x" * MAX_ANSWER_LENGTH).created
+    with pytest.raises(AnswerError):
+        save_answer(reader, "p1", "x" * (MAX_ANSWER_LENGTH + 1))
 
 
 def test_an_unknown_prompt_saves_nothing(client, reader):
