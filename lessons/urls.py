@@ -10,8 +10,6 @@ urlpatterns = [
     path("lessons/", views.catalogue, name="catalogue"),
     path("lessons/<slug:module_slug>/", views.module_detail, name="module"),
     path("help/<slug:slug>/", views.page_detail, name="page"),
-    path("help/crisis/", views.page_detail, {"slug": "crisis"}, name="crisis"),
-    path("help/glossary/", views.page_detail, {"slug": "glossary"}, name="glossary"),
     path("preview/", views.preview_index, name="preview_index"),
     path("preview/<path:source_path>", views.preview, name="preview"),
 ]

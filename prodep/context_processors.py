@@ -19,18 +19,20 @@ SITE_LINKS = (
     "lessons:catalogue",
     "journal:index",
     "clinic:roster",
-    "lessons:crisis",
-    "lessons:glossary",
     "lessons:preview_index",
     "safety",
     "time_zone",
 )
+# The stand-alone content pages every page links to, by slug (``lessons_crisis`` ...).
+HELP_PAGES = ("crisis", "glossary")
 
 
 @cache
 def site_links() -> dict[str, str]:
     """Reversed once per process: fifteen ``{% url %}`` tags on every page cost a millisecond."""
-    return {name.replace(":", "_"): reverse(name) for name in SITE_LINKS}
+    links = {name.replace(":", "_"): reverse(name) for name in SITE_LINKS}
+    links.update({f"lessons_{slug}": reverse("lessons:page", args=[slug]) for slug in HELP_PAGES})
+    return links
 
 
 def site(request):

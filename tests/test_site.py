@@ -15,7 +15,7 @@ def test_landing_page_says_what_prodep_is_and_is_not(client, db):
     assert response.status_code == 200
     assert "not therapy" in html
     assert "crisis service" in html
-    assert reverse("lessons:crisis") in html
+    assert reverse("lessons:page", args=["crisis"]) in html
 
 
 def test_signed_in_visitor_goes_from_landing_to_dashboard(client, db):

@@ -162,8 +162,7 @@ NO_FORM = {
     "landing", "dashboard", "healthz", None, "safety", "exit", "account_settings",
     "data_rights", "journal:index", "clinic:roster", "clinic:welcome", "clinic:client",
     "clinic:group", "clinic:care", "clinic:access_log", "lessons:catalogue", "lessons:module",
-    "lessons:lesson", "lessons:page", "lessons:crisis", "lessons:glossary",
-    "lessons:preview_index", "lessons:preview", "signed_out",
+    "lessons:lesson", "lessons:page", "lessons:preview_index", "lessons:preview", "signed_out",
 }  # fmt: skip
 
 
