@@ -3,6 +3,8 @@
 import hashlib
 import time
 
+from allauth.account.adapter import get_adapter
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
@@ -69,9 +71,6 @@ class UserSessionActivityMiddleware:
     def __call__(self, request):
         session = getattr(request, "session", None)
         if session is not None and session.session_key and request.user.is_authenticated:
-            from allauth.account.adapter import get_adapter
-            from allauth.usersessions.models import UserSession
-
             client = "|".join(
                 (
                     session.session_key,
