@@ -102,10 +102,6 @@ class Rendered:
     contrast_count: int = 0
     problems: list[Problem] = field(default_factory=list)
 
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == "error"]
-
 
 class LinkResolver:
     """Maps relative ``.md`` links to site URLs, recording what each file links to."""

@@ -34,7 +34,6 @@ class ContentError(Exception):
 class SyncReport:
     counts: Counter = field(default_factory=Counter)
     warnings: list[Problem] = field(default_factory=list)
-    checked_only: bool = False
     # After the commit: did the shared cache take the new content version? None: no shared
     # cache (or nothing committed yet).
     shared_cache_told: bool | None = None
@@ -60,7 +59,7 @@ def sync_content(root: Path | None = None, *, check_only: bool = False) -> SyncR
     raises ``ContentError``; the database is left as it was.
     """
     root = Path(root or settings.CONTENT_DIR)
-    report = SyncReport(checked_only=check_only)
+    report = SyncReport()
     if check_only:
         _, _, problems = check_tree(root)  # renders everything, touches no database
         errors = [p for p in problems if p.level == "error"]
