@@ -80,11 +80,17 @@ class Guard:
     def __init__(self):
         self.problems: list[str] = []
         self.allow_404 = False
+        self.in_flight: set = set()
+        self.contexts: list = []
 
     def watch(self, context, javascript: bool = True):
         context.on("console", self._on_console)
         context.on("weberror", lambda error: self.problems.append(f"page error: {error.error}"))
         context.on("response", self._on_response)
+        context.on("request", lambda request: self.in_flight.add(request))
+        context.on("requestfinished", lambda request: self.in_flight.discard(request))
+        context.on("requestfailed", lambda request: self.in_flight.discard(request))
+        self.contexts.append(context)
         if javascript:
             context.expose_function("__cspViolation", lambda text: self.problems.append(text))
             context.add_init_script(CSP_REPORTER)
@@ -103,6 +109,16 @@ class Guard:
     def _on_response(self, response):
         if "/static/" in response.url and response.status >= 400:
             self.problems.append(f"static file {response.url} answered {response.status}")
+
+    def settle(self, timeout_ms: int = 5_000):
+        """Wait for requests a page made on its own (the time-zone report, an autosave) to be
+        answered, so a test never ends, and empties the database, while the server is still
+        using it for one of them."""
+        pages = [page for context in self.contexts for page in context.pages]
+        waited = 0
+        while self.in_flight and pages and waited < timeout_ms:
+            pages[0].wait_for_timeout(50)  # lets Playwright deliver the pending events
+            waited += 50
 
     def check(self):
         problems, self.problems = self.problems, []
@@ -139,7 +155,8 @@ def open_context(new_context, guard, live_server, exit_url):
         context.set_default_timeout(10_000)
         return guard.watch(context, javascript=kwargs.get("java_script_enabled", True))
 
-    return _open
+    yield _open
+    guard.settle()
 
 
 @pytest.fixture
