@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .rendering import Problem
+from .parsing import Problem
 from .services import ContentError, sync_content
 
 log = logging.getLogger("prodep.content")

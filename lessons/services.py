@@ -19,7 +19,8 @@ from .content import (
     scan,
 )
 from .models import Lesson, LessonRedirect, Module, Page, Prompt, Status
-from .rendering import Problem, Rendered, render_references
+from .parsing import Problem
+from .rendering import Rendered, render_references
 
 
 class ContentError(Exception):
