@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 
 from .parsing import Problem
-from .services import ContentError, sync_content
+from .sync import ContentError, sync_content
 
 log = logging.getLogger("prodep.content")
 

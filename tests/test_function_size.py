@@ -22,9 +22,6 @@ KNOWN = {
     "bench/run.py: main",
     "bench/run.py: scale_out",
     "bench/run.py: targets",
-    "lessons/authoring.py: create_lesson_file",
-    "lessons/services.py: _cross_file_problems",
-    "lessons/services.py: sync_content",
     "prodep/accounts/management/commands/bench_data.py: Command.handle",
     "prodep/accounts/services.py: export_user_data",
 }

@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from lessons.models import Lesson, Progress, Prompt, Status
-from lessons.services import sync_content
+from lessons.sync import sync_content
 from prodep.accounts.models import Profile, User
 from prodep.clinic.models import AccessLog, Assignment, CareLink, Share, TherapistProfile
 from prodep.journal import crypto
