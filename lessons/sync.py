@@ -18,7 +18,7 @@ from .content import (
     render_files,
     scan,
 )
-from .models import Lesson, LessonRedirect, Module, Page, Prompt, Status
+from .models import Lesson, LessonRedirect, Module, Page, Prompt, Status, SyncedFile
 from .parsing import Problem
 from .rendering import Rendered, render_references
 
@@ -205,13 +205,9 @@ def _write_module(f: ContentFile, result: Rendered | None, module: Module | None
         return module
     _outcome(module, report)
     module = module or Module(slug=f.slug)
+    _apply_file(module, f, result)
     module.position = f.position
-    module.title = result.meta["title"].strip()
-    module.summary = result.meta["summary"].strip()
     module.intro_html = result.html
-    module.source_path = f.path
-    module.content_hash = f.digest
-    module.is_live = True
     module.save()
     return module
 
@@ -253,16 +249,21 @@ def _write_page(f: ContentFile, result: Rendered, page: Page | None, report) -> 
     _apply(page or Page(slug=f.slug), f, result).save()
 
 
-def _apply(obj: Lesson | Page, f: ContentFile, result: Rendered) -> Lesson | Page:
-    """Copy what lessons and pages share from a rendered file; the caller saves."""
+def _apply_file(obj: SyncedFile, f: ContentFile, result: Rendered) -> None:
+    """Copy what every synced row has from its rendered file; the caller saves."""
     obj.title = result.meta["title"].strip()
     obj.summary = result.meta["summary"].strip()
-    obj.html = result.html
-    obj.toc = result.toc
-    obj.links = result.links
     obj.source_path = f.path
     obj.content_hash = f.digest
     obj.is_live = True
+
+
+def _apply(obj: Lesson | Page, f: ContentFile, result: Rendered) -> Lesson | Page:
+    """Copy what lessons and pages share from a rendered file; the caller saves."""
+    _apply_file(obj, f, result)
+    obj.html = result.html
+    obj.toc = result.toc
+    obj.links = result.links
     return obj
 
 
