@@ -11,12 +11,13 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	    echo $$p; break; fi; done)
 
-.PHONY: run serve test test-fast lint format check sync bench faults clean help
+.PHONY: install run serve test test-fast lint format check sync bench faults lock clean help
 
 help:
 	@echo "make run    set up and serve the app with demo data on http://$(HOST):$(PORT)"
-	@echo "make test   install and run the whole test suite"
+	@echo "make test   install and run the whole test suite (COVERAGE=1: with the coverage floor)"
 	@echo "make lint   ruff and the import contracts (lint-imports)"
+	@echo "make lock   re-pin requirements/*.txt to the newest releases pyproject.toml allows"
 	@echo "make serve  gunicorn with production-like settings on $(HOST):$(PORT)"
 	@echo "make bench  run the benchmark harness"
 	@echo "make faults inject the faults a deployment meets under load (about 14 minutes)"
@@ -28,9 +29,14 @@ $(PY):
 	  exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+# Exactly what CI tested: the pins and hashes in requirements/, then the project itself.
+LOCK := requirements/dev.txt
+BENCH_LOCK := requirements/bench.txt
+INSTALL_PROJECT := $(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+
+$(STAMP): pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(INSTALL_PROJECT)
 	@touch $(STAMP)
 
 # Development secrets, written once. Never used in production.
@@ -60,8 +66,12 @@ serve: $(STAMP) .env
 	$(SERVE_ENV) $(VENV)/bin/gunicorn prodep.wsgi --bind $(HOST):$(PORT) \
 	  --workers 2 --no-control-socket --access-logfile -
 
+# make test COVERAGE=1: also measure prodep/ and lessons/, print the figure and fail under the
+# floor set in pyproject.toml ([tool.coverage.*]). Only meaningful for the whole suite.
+COVERAGE_ARGS := $(if $(COVERAGE),--cov --cov-report=term-missing:skip-covered)
+
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(COVERAGE_ARGS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -78,8 +88,9 @@ check: $(STAMP) .env
 
 BENCH_STAMP := $(VENV)/.installed-bench
 
-$(BENCH_STAMP): pyproject.toml $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev,bench]'
+$(BENCH_STAMP): pyproject.toml $(BENCH_LOCK) $(STAMP)
+	$(PY) -m pip install --quiet --require-hashes -r $(BENCH_LOCK)
+	$(INSTALL_PROJECT)
 	@touch $(BENCH_STAMP)
 
 # SQLite and PostgreSQL, scale data, wrk, scale-out; about 12 minutes. See bench/README.md.
@@ -90,6 +101,17 @@ bench: $(BENCH_STAMP)
 # FAULTS_ARGS="--soak 120" for a shorter soak. See bench/README.md and docs/operations.md.
 faults: $(STAMP)
 	$(PY) bench/faults.py $(FAULTS_ARGS)
+
+# Re-pin every dependency to the newest release pyproject.toml allows, with hashes; then
+# `make install` takes them. LOCK_UPGRADE= (empty) keeps today's pins and only adds what a
+# changed pyproject.toml asks for.
+LOCK_UPGRADE ?= --upgrade
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-find-links --no-emit-index-url $(LOCK_UPGRADE)
+
+lock: $(STAMP)
+	$(PIP_COMPILE) --extra dev -o $(LOCK) pyproject.toml
+	$(PIP_COMPILE) --extra dev --extra bench -o $(BENCH_LOCK) pyproject.toml
 
 clean:
 	rm -rf $(VENV) staticfiles .env db.sqlite3* test-results

@@ -45,18 +45,20 @@ from bench.run import (  # noqa: E402 - the repository root must be importable f
     RESULTS,
     ROOT,
     WRK_DIR,
-    Server,
     ensure_wrk,
-    free_port,
-    http,
     log,
-    login,
     machine,
-    production_env,
     run,
-    set_cookies,
     wrk_command,
     wrk_result,
+)
+from bench.servers import (  # noqa: E402
+    Server,
+    free_port,
+    http,
+    login,
+    production_env,
+    set_cookies,
 )
 from bench.sync_content import generate  # noqa: E402
 

@@ -68,7 +68,7 @@ def main() -> None:
         django.setup()
         from django.core.management import call_command
 
-        from lessons.services import sync_content
+        from lessons.sync import sync_content
 
         call_command("migrate", verbosity=0, skip_checks=True)
         content = tmp_path / "content"

@@ -55,6 +55,17 @@ def create_lesson_file(root: Path, module: str, title: str) -> Path:
     slug = slugify(title)
     if not slug:
         raise ValueError("The title needs at least one letter or digit.")
+    folder = _module_folder(root, module)
+    target = folder / f"{_next_number(folder):02d}-{slug}.md"
+    if target.exists():
+        raise ValueError(f"{target} already exists.")
+    prompt_id = f"{folder.name.split('-', 1)[0]}-{slug}"[:100]
+    target.write_text(LESSON_TEMPLATE.format(title=title, prompt_id=prompt_id), encoding="utf-8")
+    return target
+
+
+def _module_folder(root: Path, module: str) -> Path:
+    """The module's folder, named in full (``01-slug``) or by its slug alone."""
     folders = [p for p in root.iterdir() if p.is_dir() and re.match(r"^\d+-", p.name)]
     folder = next(
         (p for p in folders if p.name == module or p.name.split("-", 1)[1] == module), None
@@ -62,11 +73,9 @@ def create_lesson_file(root: Path, module: str, title: str) -> Path:
     if folder is None:
         names = ", ".join(sorted(p.name for p in folders))
         raise ValueError(f"No module folder '{module}'. Known modules: {names}")
+    return folder
+
+
+def _next_number(folder: Path) -> int:
     numbers = [int(m.group(1)) for p in folder.glob("*.md") if (m := re.match(r"^(\d+)-", p.name))]
-    number = max(numbers, default=0) + 1
-    target = folder / f"{number:02d}-{slug}.md"
-    if target.exists():
-        raise ValueError(f"{target} already exists.")
-    prompt_id = f"{folder.name.split('-', 1)[0]}-{slug}"[:100]
-    target.write_text(LESSON_TEMPLATE.format(title=title, prompt_id=prompt_id), encoding="utf-8")
-    return target
+    return max(numbers, default=0) + 1

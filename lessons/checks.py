@@ -35,7 +35,7 @@ def check_removed_prompts(app_configs=None, databases=None, **kwargs):
     from django.db import connections
 
     from .models import Prompt
-    from .services import removed_prompts_with_answers
+    from .sync import removed_prompts_with_answers
 
     # ``migrate`` runs database checks before it creates the tables: nothing to check yet.
     if not all(

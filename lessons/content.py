@@ -24,14 +24,9 @@ from pathlib import Path
 import yaml
 from django.urls import reverse
 
-from .rendering import (
-    RENDERER_VERSION,
-    Problem,
-    Rendered,
-    Vocabulary,
-    declared_former_slugs,
-    render_document,
-)
+from .language import Vocabulary
+from .parsing import Problem, declared_former_slugs
+from .rendering import RENDERER_VERSION, Rendered, render_document
 
 MODULE_FILE = "_module.md"
 LANGUAGE_FILE = "_language.yml"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .rendering import Problem
-from .services import ContentError, sync_content
+from .parsing import Problem
+from .sync import ContentError, sync_content
 
 log = logging.getLogger("prodep.content")
 

@@ -14,29 +14,39 @@ class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
 
 
-class ModuleQuerySet(models.QuerySet):
-    def live(self):
-        return self.filter(is_live=True)
+class SyncedFile(models.Model):
+    """What every row loaded from one content file has: its slug and titles, the file it came
+    from and its hash (unchanged files are not rendered again), and whether the file is still
+    there (``is_live``: rows are unpublished, never deleted)."""
 
-
-class Module(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
-    position = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     summary = models.TextField()
-    intro_html = models.TextField(blank=True)
     source_path = models.CharField(max_length=300)
     content_hash = models.CharField(max_length=64)
     is_live = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ModuleQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(is_live=True)
+
+
+class Module(SyncedFile):
+    position = models.PositiveIntegerField()
+    intro_html = models.TextField(blank=True)
+
     objects = ModuleQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "slug"]
-
-    def __str__(self) -> str:
-        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("lessons:module", args=[self.slug])
@@ -62,14 +72,11 @@ class LessonQuerySet(models.QuerySet):
         return self.filter(redirects__old_slug=slug)
 
 
-class Lesson(models.Model):
+class Lesson(SyncedFile):
     """One Markdown file. Its slug is unique across the course, so it survives a move."""
 
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="lessons")
-    slug = models.SlugField(max_length=120, unique=True)
     position = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
-    summary = models.TextField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
     html = models.TextField()
     toc = models.JSONField(default=list, blank=True)
@@ -77,19 +84,12 @@ class Lesson(models.Model):
     links = models.JSONField(default=list, blank=True)
     word_count = models.PositiveIntegerField(default=0)
     minutes = models.PositiveIntegerField(default=1)
-    source_path = models.CharField(max_length=300)
-    content_hash = models.CharField(max_length=64)
-    is_live = models.BooleanField(default=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = LessonQuerySet.as_manager()
 
     class Meta:
         ordering = ["module__position", "position", "slug"]
         indexes = [models.Index(fields=["module", "position"])]
-
-    def __str__(self) -> str:
-        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("lessons:lesson", args=[self.module.slug, self.slug])
@@ -153,27 +153,17 @@ class Prompt(models.Model):
         return self.key
 
 
-class Page(models.Model):
+class Page(SyncedFile):
     """A stand-alone content page such as the glossary or the crisis page."""
 
-    slug = models.SlugField(max_length=120, unique=True)
-    title = models.CharField(max_length=200)
-    summary = models.TextField()
     html = models.TextField()
     toc = models.JSONField(default=list, blank=True)
     links = models.JSONField(default=list, blank=True)
-    source_path = models.CharField(max_length=300)
-    content_hash = models.CharField(max_length=64)
-    is_live = models.BooleanField(default=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="page_slug_not_empty"),
         ]
-
-    def __str__(self) -> str:
-        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("lessons:page", args=[self.slug])

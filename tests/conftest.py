@@ -34,7 +34,7 @@ def content_dir(settings, tmp_path):
 @pytest.fixture
 def synced_course(db, settings):
     """The real curriculum, synced once per test."""
-    from lessons.services import sync_content
+    from lessons.sync import sync_content
 
     settings.CONTENT_DIR = CONTENT_DIR
     sync_content(CONTENT_DIR)

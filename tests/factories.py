@@ -151,7 +151,7 @@ def make_course(root: Path, lessons: int = 2, module: str = "01-first", prompts:
 
 
 def sync(root: Path):
-    from lessons.services import sync_content
+    from lessons.sync import sync_content
 
     return sync_content(root)
 

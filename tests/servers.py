@@ -1,5 +1,5 @@
 """Real app servers for the tests that need one: gunicorn with production settings, run by
-``bench.run.Server``, on the test database (PostgreSQL only: the SQLite test database lives in
+``bench.servers.Server``, on the test database (PostgreSQL only: the SQLite test database lives in
 this process's memory)."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def shared_database_url() -> str:
 
 def server_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """Production settings on the test database, with static files collected under tmp_path."""
-    from bench.run import production_env
+    from bench.servers import production_env
 
     env = production_env(tmp_path / "static")
     env.update(DATABASE_URL=shared_database_url(), **extra)

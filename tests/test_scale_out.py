@@ -52,7 +52,7 @@ def shared_services(transactional_db, tmp_path):
 
 @pytest.fixture
 def two_servers(shared_services, tmp_path):
-    from bench.run import Server
+    from bench.servers import Server
 
     servers = []
     try:
@@ -74,7 +74,7 @@ def _user(email):
 
 
 def test_a_session_made_on_one_server_is_valid_on_the_other(two_servers):
-    from bench.run import SITE_HOST, http, login
+    from bench.servers import SITE_HOST, http, login
 
     a, b = two_servers
     _user("traveller@example.com")
@@ -91,7 +91,7 @@ def test_a_session_made_on_one_server_is_valid_on_the_other(two_servers):
 
 def test_failed_log_ins_count_across_servers(two_servers):
     """The count is the account's, whichever server and whatever port the Host header names."""
-    from bench.run import login
+    from bench.servers import login
 
     a, b = two_servers
     _user("target@example.com")

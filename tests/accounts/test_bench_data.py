@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from bench.data import DOMAIN, ENDPOINT_USERS
 from lessons.models import Progress
-from prodep.accounts.management.commands.bench_data import DOMAIN, ENDPOINT_USERS
 from prodep.accounts.models import User
 from prodep.clinic.models import CareLink, TherapistProfile
 from prodep.journal.models import Reflection

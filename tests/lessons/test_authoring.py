@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from lessons.content import check_tree
 from lessons.models import Lesson
-from lessons.services import sync_content
+from lessons.sync import sync_content
 from tests.factories import lesson_file, make_author, make_course, make_user, sign_in, write
 from tests.markup import active_markup
 

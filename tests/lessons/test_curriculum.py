@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from lessons.models import Lesson, Module, Page, Prompt, Status
-from lessons.rendering import COUPLES_THERAPY_RE
+from lessons.validation import COUPLES_THERAPY_RE
 from tests.factories import make_user
 
 GLOSSARY_TERMS = [

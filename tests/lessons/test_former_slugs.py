@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from lessons.content import check_tree
 from lessons.models import Lesson, LessonRedirect, Module, Progress, Prompt
-from lessons.services import sync_content
+from lessons.sync import sync_content
 from tests.factories import answer, lesson_file, make_course, make_user, module_file, write
 
 RENAMED = lesson_file(
@@ -99,7 +99,7 @@ def test_only_lessons_have_former_slugs(content_dir):
 
 
 def test_a_bad_former_slug_stops_the_sync(content_dir, db):
-    from lessons.services import ContentError
+    from lessons.sync import ContentError
 
     make_course(content_dir)
     write(content_dir, "01-first/01-lesson-1.md", lesson_file(extra="former_slugs: [lesson-2]\n"))

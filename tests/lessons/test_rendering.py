@@ -2,7 +2,8 @@
 
 import pytest
 
-from lessons.rendering import ANSWER_SLOT_RE, Vocabulary, render_document
+from lessons.language import Vocabulary
+from lessons.rendering import ANSWER_SLOT_RE, render_document
 
 VOCAB = Vocabulary({"codependent": "a partner doing their best", "enabling": "helping"})
 

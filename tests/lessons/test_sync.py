@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from lessons.models import Lesson, Module, Progress, Prompt
-from lessons.services import ContentError, sync_content
+from lessons.sync import ContentError, sync_content
 from tests.factories import answer, lesson_file, make_course, make_user, module_file, write
 
 

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from lessons.models import Lesson, Prompt
-from lessons.services import sync_content
+from lessons.sync import sync_content
 from tests.factories import lesson_file, make_course, write
 from tests.lessons.xss_payloads import PAYLOADS
 

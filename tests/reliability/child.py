@@ -46,7 +46,7 @@ def main(command: str, *args: str) -> None:
     django.setup()
     from django.conf import settings
 
-    from lessons import services as lessons
+    from lessons import sync as lessons
     from lessons.models import Lesson
     from prodep.accounts.models import User
     from prodep.journal import services as journal

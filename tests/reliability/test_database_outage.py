@@ -141,7 +141,7 @@ def test_the_next_request_reconnects_after_every_connection_is_cut(
     server's next request opens a new one instead of failing."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: SQLite has no server connections to cut")
-    from bench.run import Server, http
+    from bench.servers import Server, http
 
     client = Client()
     client.force_login(make_user("reader@example.com"))

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from tests.clinic.test_permissions import MATRIX
-from tests.factories import make_user
-from tests.security.urls import all_patterns
+from tests.factories import make_user, sign_in
+from tests.security.urls import all_patterns, post_only_views
 
 # Reachable without signing in, on purpose.
 PUBLIC_PREFIXES = (
@@ -63,6 +63,27 @@ def test_every_post_without_a_csrf_token_is_refused(db):
     assert checked >= 40
 
 
+# Who may POST to a POST-only view, where a client may not (the client's GET would be refused
+# with 403 before the method is looked at).
+POSTS = {"clinic:restore": "linked_therapist"}
+
+
+def test_the_sweep_finds_the_post_only_views():
+    found = {name for name, _path in post_only_views()}
+    assert {"journal:save", "lessons:complete", "clinic:share", "clinic:restore"} <= found
+    assert not found & {"journal:edit", "clinic:assign", "healthz", "account_logout"}
+
+
+@pytest.mark.parametrize("name,path", sorted(post_only_views()))
+def test_get_on_a_post_only_view_is_refused_with_405(world, name, path):
+    """Signed in as someone allowed to POST there, a GET changes nothing and says why."""
+    client = Client()
+    sign_in(client, world["users"][POSTS.get(name, "client_a")])
+    response = client.get(path)
+    assert response.status_code == 405, (name, path, response.status_code)
+    assert response["Allow"] == "POST"
+
+
 def test_every_url_with_an_object_id_is_in_the_permissions_matrix():
     """A new URL that takes an id must be added to the matrix, so its IDOR cases are tested."""
     with_ids = {
@@ -80,8 +101,6 @@ ALLAUTH_OWN = {"mfa_edit_webauthn", "mfa_remove_webauthn"}  # tested below
 def test_allauth_passkey_pages_do_not_reach_another_users_key(world):
     from allauth.mfa.models import Authenticator
     from django.urls import reverse
-
-    from tests.factories import sign_in
 
     key = Authenticator.objects.create(
         user=world["users"]["client_a"],
@@ -101,8 +120,6 @@ def test_allauth_passkey_pages_do_not_reach_another_users_key(world):
 def test_no_role_reaches_anothers_object(world, role):
     """Every id-taking URL, GET and POST, as someone who does not own the object."""
     from django.urls import reverse
-
-    from tests.factories import sign_in
 
     client = Client()
     sign_in(client, world["users"][role])

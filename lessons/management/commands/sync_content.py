@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from lessons.services import ContentError, sync_content
+from lessons.sync import ContentError, sync_content
 
 
 class Command(BaseCommand):

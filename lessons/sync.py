@@ -1,4 +1,4 @@
-"""Loading content/ into the database, and what the reading pages ask of the catalogue."""
+"""Loading content/ into the database: what ``manage.py sync_content`` and ``make run`` do."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from .content import (
     render_files,
     scan,
 )
-from .models import Lesson, LessonRedirect, Module, Page, Prompt, Status
-from .rendering import Problem, Rendered, render_references
+from .models import Lesson, LessonRedirect, Module, Page, Prompt, Status, SyncedFile
+from .parsing import Problem
+from .rendering import Rendered, render_references
 
 
 class ContentError(Exception):
@@ -34,7 +35,6 @@ class ContentError(Exception):
 class SyncReport:
     counts: Counter = field(default_factory=Counter)
     warnings: list[Problem] = field(default_factory=list)
-    checked_only: bool = False
     # After the commit: did the shared cache take the new content version? None: no shared
     # cache (or nothing committed yet).
     shared_cache_told: bool | None = None
@@ -57,36 +57,35 @@ def sync_content(root: Path | None = None, *, check_only: bool = False) -> SyncR
 
     Files whose hash and path are unchanged are not re-rendered. Removed lessons, modules,
     pages and prompts are unpublished, never deleted. Any error aborts the whole sync and
-    raises ``ContentError``; the database is left as it was.
+    raises ``ContentError``; the database is left as it was. ``check_only`` renders
+    everything and touches no database.
     """
     root = Path(root or settings.CONTENT_DIR)
-    report = SyncReport(checked_only=check_only)
     if check_only:
-        _, _, problems = check_tree(root)  # renders everything, touches no database
-        errors = [p for p in problems if p.level == "error"]
-        if errors:
-            raise ContentError(errors)
-        report.warnings = problems
-        return report
+        _, _, problems = check_tree(root)
+        return SyncReport(warnings=_warnings_or_raise(problems))
     tree = scan(root)
-    problems = list(tree.problems)
-
     known = _known_files()
-    changed = [f for f in tree.files if known.get(f.path) != f.digest]
-    rendered: dict[str, Rendered] = render_files(tree, changed)
+    rendered = render_files(tree, [f for f in tree.files if known.get(f.path) != f.digest])
+    problems = list(tree.problems)
     for result in rendered.values():
         problems += result.problems
-    problems += _cross_file_problems(tree, rendered)
-
-    errors = [p for p in problems if p.level == "error"]
-    if errors:
-        raise ContentError(errors)
-    report.warnings = [p for p in problems if p.level == "warning"]
+    problems += duplicate_prompt_problems(_prompt_owners(tree, rendered))
+    problems += _links_gone_stale(tree, rendered)
+    report = SyncReport(warnings=_warnings_or_raise(problems))
     with transaction.atomic():
         _write(tree, rendered, report)
         outline.bump(told=report.heard_from_cache)
     report.warnings += removed_prompts_with_answers()
     return report
+
+
+def _warnings_or_raise(problems: list[Problem]) -> list[Problem]:
+    """The warnings, when there is no error; else ``ContentError`` with the errors."""
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise ContentError(errors)
+    return problems
 
 
 def _known_files() -> dict[str, str]:
@@ -99,37 +98,37 @@ def _known_files() -> dict[str, str]:
     return known
 
 
-def _cross_file_problems(tree: Tree, rendered: dict[str, Rendered]) -> list[Problem]:
-    """Prompt ids must be unique course-wide and links must resolve, for unchanged files too."""
-    urls = tree.url_for_path()
-    owners: list[tuple[str, str, int]] = []
-    problems: list[Problem] = []
+def _prompt_owners(tree: Tree, rendered: dict[str, Rendered]) -> list[tuple[str, str, int]]:
+    """(prompt id, file, line) course-wide: from the files just rendered, and from the
+    database for the unchanged lessons, so ids stay unique across both."""
+    owners = [
+        (prompt.key, f.path, prompt.line)
+        for f in tree.files
+        if f.path in rendered
+        for prompt in rendered[f.path].prompts
+    ]
     unchanged_lessons = [
         f.path for f in tree.files if f.kind == "lesson" and f.path not in rendered
     ]
-    for f in tree.files:
-        if f.path in rendered:
-            owners += [(p.key, f.path, p.line) for p in rendered[f.path].prompts]
-    stored = Prompt.objects.filter(is_live=True, lesson__source_path__in=unchanged_lessons)
-    for key, path in stored.values_list("key", "lesson__source_path"):
-        owners.append((key, path, 1))
-    problems += duplicate_prompt_problems(owners)
+    stored = Prompt.objects.filter(
+        is_live=True, lesson__source_path__in=unchanged_lessons
+    ).values_list("key", "lesson__source_path")
+    return owners + [(key, path, 1) for key, path in stored]
+
+
+def _links_gone_stale(tree: Tree, rendered: dict[str, Rendered]) -> list[Problem]:
+    """Links from unchanged files to a file that was removed or renamed."""
+    urls = tree.url_for_path()
     unchanged = [f.path for f in tree.files if f.path not in rendered]
-    for model in (Lesson, Page):
+    return [
+        Problem(path, 1, f"broken link to '{target}'", "The linked file was removed or renamed.")
+        for model in (Lesson, Page)
         for path, links in model.objects.filter(
             source_path__in=unchanged, is_live=True
-        ).values_list("source_path", "links"):
-            for target in links:
-                if target not in urls:
-                    problems.append(
-                        Problem(
-                            path,
-                            1,
-                            f"broken link to '{target}'",
-                            "The linked file was removed or renamed.",
-                        )
-                    )
-    return problems
+        ).values_list("source_path", "links")
+        for target in links
+        if target not in urls
+    ]
 
 
 def _rename_lessons(tree: Tree, rendered: dict[str, Rendered]) -> None:
@@ -206,13 +205,9 @@ def _write_module(f: ContentFile, result: Rendered | None, module: Module | None
         return module
     _outcome(module, report)
     module = module or Module(slug=f.slug)
+    _apply_file(module, f, result)
     module.position = f.position
-    module.title = result.meta["title"].strip()
-    module.summary = result.meta["summary"].strip()
     module.intro_html = result.html
-    module.source_path = f.path
-    module.content_hash = f.digest
-    module.is_live = True
     module.save()
     return module
 
@@ -254,16 +249,21 @@ def _write_page(f: ContentFile, result: Rendered, page: Page | None, report) -> 
     _apply(page or Page(slug=f.slug), f, result).save()
 
 
-def _apply(obj: Lesson | Page, f: ContentFile, result: Rendered) -> Lesson | Page:
-    """Copy what lessons and pages share from a rendered file; the caller saves."""
+def _apply_file(obj: SyncedFile, f: ContentFile, result: Rendered) -> None:
+    """Copy what every synced row has from its rendered file; the caller saves."""
     obj.title = result.meta["title"].strip()
     obj.summary = result.meta["summary"].strip()
-    obj.html = result.html
-    obj.toc = result.toc
-    obj.links = result.links
     obj.source_path = f.path
     obj.content_hash = f.digest
     obj.is_live = True
+
+
+def _apply(obj: Lesson | Page, f: ContentFile, result: Rendered) -> Lesson | Page:
+    """Copy what lessons and pages share from a rendered file; the caller saves."""
+    _apply_file(obj, f, result)
+    obj.html = result.html
+    obj.toc = result.toc
+    obj.links = result.links
     return obj
 
 
