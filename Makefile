@@ -34,7 +34,12 @@ LOCK := requirements/dev.txt
 BENCH_LOCK := requirements/bench.txt
 INSTALL_PROJECT := $(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 
+# An older pip (23.x) refuses a hashed lock whose packages ask for an extra (coverage[toml]):
+# the locked pip goes in first.
+LOCKED_PIP = $(shell grep -m1 '^pip==' $(LOCK) | cut -d' ' -f1)
+
 $(STAMP): pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet '$(LOCKED_PIP)'
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
 	$(INSTALL_PROJECT)
 	@touch $(STAMP)

@@ -1,6 +1,7 @@
 """The WSGI and ASGI entry points that gunicorn or an ASGI server load serve the site."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from wsgiref.util import setup_testing_defaults
 
 
@@ -42,6 +43,8 @@ def test_asgi_application_serves_a_page(db):
     async def send(message):
         sent.append(message)
 
-    asyncio.run(application(scope, receive, send))
+    # A thread of its own: the browser tests' event loop may still run in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, application(scope, receive, send)).result(timeout=30)
     assert sent[0]["status"] == 200
     assert b"User-agent" in b"".join(m.get("body", b"") for m in sent[1:])
