@@ -151,20 +151,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "prodep.accounts.middleware.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "prodep.accounts.middleware.UserSessionActivityMiddleware",
-    "prodep.accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "prodep.middleware.PermissionsPolicyMiddleware",
     "prodep.middleware.PrivateCacheMiddleware",
-    "prodep.accounts.middleware.SessionLifetimeMiddleware",
-    "prodep.accounts.middleware.StaffTwoFactorMiddleware",
+    "prodep.accounts.middleware.SignedInMiddleware",
     "lessons.middleware.ContentAutoSyncMiddleware",
 ]
 
@@ -315,6 +311,7 @@ SESSION_ABSOLUTE_HOURS = envint("SESSION_ABSOLUTE_HOURS", 12)
 # user-session row) only when something changed or the last write is a minute old:
 # prodep.accounts.middleware. Writing on every request halved a signed-in page's throughput.
 SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "prodep.accounts.sessions"  # the database, read in plain SQL
 SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -2,7 +2,7 @@
 
 Times are stored in UTC. Each page shows them in the reader's zone: detected by the browser
 (``static/js/timezone.js``) or chosen in Settings, kept on the profile, and activated per
-request by ``TimeZoneMiddleware``. Until it is known, pages show UTC and say so.
+request by ``SignedInMiddleware``. Until it is known, pages show UTC and say so.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Two-factor sign-in for therapists and staff: two rules, each in one function, used by
-``therapist_required`` (every clinic page) and ``StaffTwoFactorMiddleware`` (every staff page,
+``therapist_required`` (every clinic page) and ``SignedInMiddleware`` (every staff page,
 the author preview and the admin included), and the same for therapists and staff.
 
 ``has_two_factor(user)``: the account has set up two-factor sign-in, that is an authenticator

@@ -1,6 +1,6 @@
 """Times as readers read them: in their own time zone, and naming UTC when that is unknown.
 
-``TimeZoneMiddleware`` activates the reader's zone for the request (and the account adapter
+``SignedInMiddleware`` activates the reader's zone for the request (and the account adapter
 for an email), so these filters only format. A page that shows a time without a zone would let
 a reader in Los Angeles read 02:56 for 18:56 the day before.
 """

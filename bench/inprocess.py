@@ -1,0 +1,121 @@
+"""Each page's cost inside one process, without HTTP or wrk: what `make bench` cannot separate.
+
+Builds a minimal bench database (curriculum and endpoint users) in a temporary SQLite file,
+signs the bench users in as bench/prepare.py does, then requests each page through Django's
+full handler and middleware stack many times and prints milliseconds per request, the ratio to
+the anonymous floor, and queries per request. ``--profile PAGE`` prints the top costs of one
+page (cProfile, cumulative). Figures are for comparing two versions of the code on one machine.
+
+Usage: .venv/bin/python bench/inprocess.py [--repeat 300] [--profile floor]
+"""
+
+import argparse
+import base64
+import cProfile
+import os
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGES = ["floor (anonymous)", "floor", "lesson", "dashboard", "journal", "roster", "client"]
+
+
+def configure(folder: Path) -> None:
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        BENCH_STATIC_ROOT=str(folder / "static"),
+        PRODEP_BENCH_DB="1",
+        DEBUG="false",
+        SECURE_HTTPS="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECRET_KEY="bench-" + base64.urlsafe_b64encode(os.urandom(45)).decode(),
+        REFLECTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
+        CACHE_URL="",
+        LOG_LEVEL="WARNING",
+    )
+    os.environ.pop("PYTEST_VERSION", None)
+
+
+def build() -> dict:
+    """The database, the signed-in clients and each page's path."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from django.test import Client
+
+    from bench.data import ENDPOINT_USERS
+    from bench.prepare import WHO, page_paths, sign_in
+    from prodep.accounts.models import User
+
+    for command, args in [
+        ("migrate", ["--noinput"]),
+        ("sync_content", []),
+        ("bench_data", ["--yes-this-is-a-bench-db", "--minimal"]),
+        ("collectstatic", ["--noinput"]),
+    ]:
+        call_command(command, *args, verbosity=0)
+    users = {role: User.objects.get(email=email) for role, email in ENDPOINT_USERS.items()}
+    clients = {role: sign_in(users[role])["client"] for role in set(WHO.values())}
+    paths = {"floor": "/bench/floor/", "floor (anonymous)": "/bench/floor/", **page_paths(users)}
+    anonymous = Client(HTTP_HOST="127.0.0.1")
+    return {
+        page: (anonymous if page == "floor (anonymous)" else clients[WHO[page]], paths[page])
+        for page in PAGES
+    }
+
+
+def measure(client, path: str, repeat: int) -> tuple[float, float]:
+    """(milliseconds per request, queries per request), after a warm-up."""
+    from django.db import connection
+
+    for _ in range(20):
+        assert client.get(path).status_code == 200, path
+    queries = []  # counted by a wrapper: the start of each request empties connection.queries
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        client.get(path)
+    start = time.perf_counter()
+    for _ in range(repeat):
+        client.get(path)
+    return (time.perf_counter() - start) * 1000 / repeat, len(queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument("--profile", choices=PAGES)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        configure(Path(tmp))
+        pages = build()
+        if args.profile:
+            client, path = pages[args.profile]
+            measure(client, path, 10)
+            profile = cProfile.Profile()
+            profile.runcall(lambda: [client.get(path) for _ in range(args.repeat)])
+            stats = pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative"))
+            stats.print_stats(40)
+            if os.environ.get("CALLERS"):
+                stats.print_callers(os.environ["CALLERS"])
+            return
+        anonymous = None
+        print(f"{'page':<20}{'ms':>8}{'÷ anon':>8}{'queries':>9}")
+        for page, (client, path) in pages.items():
+            ms, queries = measure(client, path, args.repeat)
+            anonymous = anonymous or ms
+            print(f"{page:<20}{ms:>8.2f}{anonymous / ms:>8.2f}{queries:>9}")
+
+
+if __name__ == "__main__":
+    main()
