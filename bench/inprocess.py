@@ -108,6 +108,8 @@ def main() -> None:
             stats.print_stats(40)
             if os.environ.get("CALLERS"):
                 stats.print_callers(os.environ["CALLERS"])
+            if os.environ.get("CALLEES"):
+                stats.print_callees(os.environ["CALLEES"])
             return
         anonymous = None
         print(f"{'page':<20}{'ms':>8}{'÷ anon':>8}{'queries':>9}")

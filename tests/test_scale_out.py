@@ -106,3 +106,30 @@ def test_failed_log_ins_count_across_servers(two_servers):
         host = f"127.0.0.1:{port}"
         assert login(server.base, "target@example.com", "wrong-password", host)[0] == 429
         assert login(server.base, "target@example.com", PASSWORD, host)[0] == 429
+
+
+def test_signing_out_on_one_server_ends_the_session_on_the_other_at_once(two_servers):
+    """Sessions are read from the database on every request, never from a per-server copy."""
+    from bench.servers import SITE_HOST, http, login
+
+    a, b = two_servers
+    _user("leaving@example.com")
+    status, cookies = login(a.base, "leaving@example.com", PASSWORD)
+    assert status == 302
+    cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    headers = {"Cookie": cookie, "Host": SITE_HOST}
+    assert http("GET", b.base + "/home/", headers)[0] == 200
+
+    signed_out = http(
+        "POST",
+        a.base + "/accounts/logout/",
+        headers,
+        {
+            "csrfmiddlewaretoken": cookies["csrftoken"],
+        },
+    )
+    assert signed_out[0] == 302
+
+    status, answer, _ = http("GET", b.base + "/home/", headers)
+    assert status == 302
+    assert answer["Location"].startswith("/accounts/login/")
