@@ -180,9 +180,9 @@ def test_roster_and_client_page_query_budgets(client, course, clients, django_as
     actions.end_link(link(therapist, make_user(), "Former"), by=CareLink.EndedBy.THERAPIST)
     sign_in(client, therapist.user)
     client.get(reverse("clinic:roster"))
-    # Roster: session, user, links, reading progress, assignments, groups, recently ended,
-    # and one insert into the access log for all the clients shown (16.10).
-    with django_assert_num_queries(8):
+    # Roster: session, user, links, lessons read, latest openings, assignments, groups,
+    # recently ended, and one insert into the access log for all the clients shown (16.10).
+    with django_assert_num_queries(9):
         assert client.get(reverse("clinic:roster")).status_code == 200
     # Client page: session, user, link, shares, access-log insert, progress, assignments.
     with django_assert_num_queries(7):

@@ -1,11 +1,14 @@
-"""How the therapist's pages show things: coarse times, and links to many clients."""
+"""How the therapist's pages show things: coarse times, links and pictures for many clients."""
 
 from datetime import datetime
 from functools import cache
 
 from django import template
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
+from prodep.clinic.pictures import Chart
 from prodep.urlkit import url_for_pk
 
 register = template.Library()
@@ -33,3 +36,34 @@ def client_url(link_id: int) -> str:
     """The client's page, for a roster of many: one ``reverse()`` per process
     (``prodep.urlkit.url_for_pk``)."""
     return _client_url()(link_id)
+
+
+@register.simple_tag
+def module_bars(chart: Chart) -> SafeString:
+    """Lessons read per module: one small bar each, with the same in words.
+
+    Drawn here rather than in a template: the roster draws one per client, about ten bars
+    each, and the template engine's per-value work (lookups, number formatting, escaping) was
+    most of the roster's time. Every number is an ``int`` from ``pictures.module_bars``, so
+    only the words (module titles) need escaping.
+    """
+    h = int(chart.height)
+    bars = "".join(
+        f'<rect class="spark__track" x="{int(bar.x)}" y="0" width="{int(bar.width)}" '
+        f'height="{h}"/>'
+        + (
+            f'<rect class="spark__bar" x="{int(bar.x)}" y="{int(bar.y)}" '
+            f'width="{int(bar.width)}" height="{int(bar.height)}"/>'
+            if bar.height
+            else ""
+        )
+        for bar in chart.bars
+    )
+    w = int(chart.width)
+    return mark_safe(  # noqa: S308 - integers, and the words escaped
+        f'<span class="spark"><svg class="spark__chart" width="{w}" height="{h}" '
+        f'viewBox="0 0 {w} {h}" aria-hidden="true" focusable="false">{bars}</svg> '
+        f'<span class="spark__total">{int(chart.value)} of {int(chart.of)}</span> '
+        f'<span class="visually-hidden">lessons read. Per module: {escape(chart.words)}.</span>'
+        "</span>"
+    )
