@@ -50,12 +50,25 @@ PG_DATABASES = {"scale": "prodep_bench", "empty": "prodep_bench_empty"}
 BACKENDS = ["sqlite", "postgresql"]
 VARIANTS = ["empty", "scale"]  # built and started in this order
 
-GET_ENDPOINTS = ["ceiling", "floor (anonymous)", "floor", "lesson", "dashboard", "journal"]
-GET_ENDPOINTS += ["roster", "client"]
 REFERENCES = ["ceiling", "floor (anonymous)", "floor"]
-EMPTY_ENDPOINTS = ["lesson", "dashboard", "journal", "roster", "client"]
-TARGET_RATIO = {"lesson": 0.70, "dashboard": 0.70, "roster": 0.50, "client": 0.50}
+PAGES = ["lesson", "dashboard", "journal", "roster", "client"]
+GET_ENDPOINTS = REFERENCES + PAGES
+EMPTY_ENDPOINTS = PAGES
+# Targets are shares of the anonymous floor's requests/s: what the stack serves through the whole
+# middleware stack without a session. The signed-in floor has one of its own, so what signing in
+# costs and what each page costs on top of it are both held to a figure.
+TARGET_RATIO = {
+    "floor": 0.50,
+    "lesson": 0.15,
+    "dashboard": 0.15,
+    "journal": 0.07,
+    "roster": 0.07,
+    "client": 0.07,
+}
+# At 16 connections on 2 workers a request waits behind about 8 others, so a p99 under 100 ms
+# needs about 200 requests/s from a page on a 2-core machine.
 P99_LIMIT_MS = 100
+PAGE_RPS_MIN = 200
 SCALE_COST_LIMIT = 0.20
 RSS_LIMIT_MB = 150
 # What each page must show, so a wrong page (a log-in form, an error) is never measured.
@@ -553,19 +566,18 @@ def targets(results: dict) -> list[dict]:
 
 
 def page_targets(backend: str, figures: dict) -> list[dict]:
-    """Throughput against the floor, latency and answers of the GET pages."""
+    """Throughput against the anonymous floor, latency and answers of the GET pages."""
     checks = []
     for name, limit in TARGET_RATIO.items():
-        ratio = figures[name]["to_floor"]
-        checks.append(
-            check(f"{backend}: {name} >= {limit:.0%} of the floor", ratio >= limit, ratio)
-        )
-    slow = {
-        n: f["p99_ms"]
-        for n, f in figures.items()
-        if n not in ("autosave", *REFERENCES) and f["p99_ms"] >= P99_LIMIT_MS
-    }
+        ratio = figures[name]["to_anonymous_floor"]
+        what = f"{backend}: {label(name)} >= {limit:.2f} of the anonymous floor"
+        checks.append(check(what, ratio >= limit, ratio))
+    pages = {n: figures[n] for n in PAGES}
+    slow = {n: f["p99_ms"] for n, f in pages.items() if f["p99_ms"] >= P99_LIMIT_MS}
     checks.append(check(f"{backend}: p99 < {P99_LIMIT_MS} ms at 16 connections", not slow, slow))
+    few = {n: f["rps"] for n, f in pages.items() if f["rps"] < PAGE_RPS_MIN}
+    what = f"{backend}: every page >= {PAGE_RPS_MIN} req/s at 16 connections"
+    checks.append(check(what, not few, few))
     bad = {n: f["non2xx"] + f["socket_errors"] for n, f in figures.items() if n != "autosave"}
     checks.append(check(f"{backend}: no non-2xx (GET pages)", not any(bad.values()), bad))
     return checks
@@ -614,21 +626,26 @@ def scale_out_targets(scaleout: dict | None) -> list[dict]:
     ]
 
 
+def label(name: str) -> str:
+    """An endpoint's name in the report: which floor, and the autosave's connections."""
+    return {"floor": "floor (signed in)", "autosave": "autosave POST (32 conn)"}.get(name, name)
+
+
 def table(results: dict) -> str:
     rows = [
-        "| database | endpoint | req/s | p50 ms | p99 ms | non-2xx | ÷ ceiling | ÷ floor | "
-        "empty DB req/s | scale cost |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| database | endpoint | req/s | p50 ms | p99 ms | non-2xx | ÷ ceiling | "
+        "÷ anonymous floor | ÷ signed-in floor | empty DB req/s | scale cost |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for backend in measured(results):
         empty = results[backend].get("empty", {}).get("endpoints", {})
         for name, f in results[backend]["scale"]["endpoints"].items():
-            label = "autosave POST (32 conn)" if name == "autosave" else name
             e = empty.get(name)
             bad = f["non2xx"] + f["socket_errors"]
             rows.append(
-                f"| {backend} | {label} | {f['rps']:,.0f} | {f['p50_ms']:.1f} | "
-                f"{f['p99_ms']:.1f} | {bad} | {f['to_ceiling']:.2f} | {f['to_floor']:.2f} | "
+                f"| {backend} | {label(name)} | {f['rps']:,.0f} | {f['p50_ms']:.1f} | "
+                f"{f['p99_ms']:.1f} | {bad} | {f['to_ceiling']:.2f} | "
+                f"{f['to_anonymous_floor']:.2f} | {f['to_floor']:.2f} | "
                 + (f"{e['rps']:,.0f} | {e['scale_cost']:+.0%} |" if e else "| |")
             )
     return "\n".join(rows)
@@ -649,14 +666,14 @@ def chart(results: dict, path: Path) -> None:
     every = list(results[backends[0]]["scale"]["endpoints"])
     pages = [n for n in every if n not in REFERENCES]
     panels = (
-        ("to_floor", pages, "Pages ÷ the framework floor (signed in); targets dashed"),
+        ("to_anonymous_floor", ["floor", *pages], "÷ the anonymous floor; targets dashed"),
         ("to_ceiling", [n for n in every if n != "ceiling"], "÷ the ceiling (static file)"),
     )
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), gridspec_kw={"width_ratios": [6, 8]})
     for ax, (key, names, title) in zip(axes, panels, strict=True):
         chart_panel(ax, results, backends, key, names)
         ax.set_title(title, fontsize=10)
-        if key == "to_floor":
+        if key == "to_anonymous_floor":
             mark_targets(ax, names)
         ax.legend(fontsize=8)
     workers = results.get("config", {}).get("workers", 2)
@@ -678,7 +695,7 @@ def chart_panel(ax, results: dict, backends: list[str], key: str, names: list[st
         xs = [x + (i - (len(backends) - 1) / 2) * width for x in range(len(names))]
         bars = ax.bar(xs, values, width, label=backend, color=CHART_COLORS[backend])
         ax.bar_label(bars, fmt="%.2f", fontsize=7, padding=1)
-    ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
+    ax.set_xticks(range(len(names)), [label(n) for n in names], rotation=30, ha="right", fontsize=8)
     ax.grid(axis="y", alpha=0.3)
 
 
