@@ -7,7 +7,7 @@ instances share PostgreSQL and Redis (scale-out). Prints a table, writes
 ``bench/results/latest.json`` and ``bench/results/latest.png``; see bench/README.md.
 
 Usage: .venv/bin/python bench/run.py [--duration 10] [--workers 2] [--only sqlite|postgresql]
-       [--skip-sync] [--skip-scaleout] [--profile ENDPOINT]
+       [--skip-sync] [--skip-scaleout] [--profile [ENDPOINT ...]]
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -248,7 +250,9 @@ class Bench:
         self.ceiling_name = None
         self.env = production_env(self.static_root)
         self.results: dict = {}
-        self.profiles: list[str] = []
+        self.profiles: list[dict] = []
+        # --profile alone: every endpoint; --profile lesson roster: those.
+        self.profiled = [] if args.profile is None else args.profile or GET_ENDPOINTS
 
     def manage(self, env: dict, *command: str, what: str) -> str:
         return run([PY, "manage.py", *command], env, what)
@@ -306,7 +310,9 @@ class Bench:
                 found = body.count(marker)
                 sys.exit(f"{name}: status {status}, {found} x {marker!r} (want {count}); stopping.")
 
-    def measure(self, server: Server, data: dict, name: str, connections: int = 16) -> dict:
+    def measure(
+        self, server: Server, data: dict, name: str, connections: int = 16, profile: bool = False
+    ) -> dict:
         who = data["who"].get(name)
         headers = []
         if who and "anonymous" not in name:
@@ -314,35 +320,35 @@ class Bench:
         url = server.base + data["paths"][name]
         busy = QUIET.wait()
         wrk(url, self.args.warmup, connections, "report.lua", headers)
-        profiler = self.start_profile(server, name) if self.args.profile == name else None
+        profiler = self.start_profile(server, name) if profile else None
         result = wrk(url, self.args.duration, connections, "report.lua", headers)
         if profiler:
-            profiler.wait(timeout=self.args.duration + 30)
+            self.finish_profile(name, *profiler)
         result["path"] = data["paths"][name]
         result["as"] = "anonymous" if "anonymous" in name else (who or "anonymous")
         result["cpu_busy_before"] = busy
         return result
 
-    def start_profile(self, server: Server, name: str):
-        """py-spy on one worker while wrk runs: a flame graph under bench/results/."""
-        worker = server.workers()[0]
-        out = RESULTS / f"profile-{self.current}-{name.replace(' ', '-')}.svg"
-        self.profiles.append(str(out.relative_to(ROOT)))
+    def start_profile(self, server: Server, name: str) -> tuple[subprocess.Popen, Path]:
+        """py-spy on both workers (through the gunicorn master) while wrk measures: their stacks,
+        counted by function, under bench/results/. Waiting threads are not sampled."""
+        slug = re.sub(r"[^a-z0-9]+", "-", name).strip("-")
+        out = RESULTS / f"profile-{self.current}-{slug}.txt"
+        out.unlink(missing_ok=True)
         spy = shutil.which("py-spy") or str(BIN / "py-spy")
-        return subprocess.Popen(
-            [
-                spy,
-                "record",
-                "-p",
-                str(worker),
-                "-d",
-                str(int(self.args.duration) - 1),
-                "-o",
-                str(out),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        seconds = max(1, round(self.args.duration) - 1)
+        cmd = [spy, "record", "--pid", str(server.process.pid), "--subprocesses", "--function"]
+        cmd += ["--format", "raw", "--duration", str(seconds), "--output", str(out)]
+        process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return process, out
+
+    def finish_profile(self, name: str, process: subprocess.Popen, out: Path) -> None:
+        said, _ = process.communicate(timeout=self.args.duration + 30)
+        if not out.exists():
+            log(f"    no profile of {name}: py-spy said {said.strip()[-500:]!r}")
+            return
+        summary = {"database": self.current, "endpoint": name, "path": str(out.relative_to(ROOT))}
+        self.profiles.append({**summary, **top_costs(out.read_text())})
 
     def autosave(self, server: Server, data: dict) -> dict:
         readers = self.tmp / "readers.tsv"
@@ -406,8 +412,10 @@ class Bench:
             out[variant]["worker_rss_mb"] = server.rss_mb()
 
     def measure_pair(self, servers: dict, data: dict, out: dict, name: str) -> None:
-        """One endpoint on the scale database, then (for the pages) on the empty one."""
-        f = self.measure(servers["scale"], data["scale"], name)
+        """One endpoint on the scale database (profiled if asked), then (for the pages) on the
+        empty one."""
+        profile = name in self.profiled
+        f = self.measure(servers["scale"], data["scale"], name, profile=profile)
         out["scale"]["endpoints"][name] = f
         line = figures_line(name, f)
         if name in EMPTY_ENDPOINTS:
@@ -427,6 +435,30 @@ class Bench:
             endpoints[name] = best
             label = f"{name} (again)"
             log(f"    {label:<18} {again['rps']:>8.1f} req/s; kept {best['rps']:.1f}")
+
+
+def top_costs(collapsed: str, count: int = 5) -> dict:
+    """The functions a profile found running most often, from py-spy's collapsed stacks (one
+    line a stack, ``process ...;outer (file:line);...;inner (file:line) samples``).
+
+    "own" is the share of samples in the function itself (with the C code it calls), "total"
+    the share with it anywhere on the stack, as ``py-spy top`` shows them.
+    """
+    own, total, samples = Counter(), Counter(), 0
+    for line in collapsed.splitlines():
+        stack, _, times = line.rpartition(" ")
+        frames = [f for f in stack.split(";") if not f.startswith("process ")]
+        if not frames:
+            continue
+        samples += int(times)
+        own[frames[-1]] += int(times)
+        for frame in set(frames):
+            total[frame] += int(times)
+    top = [
+        {"function": f, "own": round(n / samples, 3), "total": round(total[f] / samples, 3)}
+        for f, n in own.most_common(count)
+    ]
+    return {"samples": samples, "top": top}
 
 
 def figures_line(label: str, f: dict) -> str:
@@ -729,7 +761,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--only", choices=BACKENDS)
     parser.add_argument("--skip-sync", action="store_true", help="skip the sync_content bench")
     parser.add_argument("--skip-scaleout", action="store_true")
-    parser.add_argument("--profile", metavar="ENDPOINT", help="py-spy flame graph of one endpoint")
+    parser.add_argument(
+        "--profile",
+        nargs="*",
+        choices=GET_ENDPOINTS,
+        metavar="ENDPOINT",
+        help="py-spy profile of these endpoints (all without a name) and their top five costs",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     return parser.parse_args()
 
@@ -777,12 +815,26 @@ def clean_up(tmp: Path, keep: bool) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def profile_lines(profiles: list[dict]) -> list[str]:
+    """Each profiled endpoint's file and its five costliest functions."""
+    if not profiles:
+        return []
+    lines = ["", "Top five costs (own: in the function itself; total: with what it calls):"]
+    lines.append(f"    {'own':>6} {'total':>6}  function (file:first line)")
+    for p in profiles:
+        lines.append(f"  {p['database']} {p['endpoint']}: {p['samples']:,} samples, {p['path']}")
+        lines += [f"    {c['own']:>6.1%} {c['total']:>6.1%}  {c['function']}" for c in p["top"]]
+    return lines
+
+
 def report(results: dict) -> None:
     """The table and targets on the terminal; the JSON, table and chart under bench/results/."""
     log("\n" + table(results))
     log("")
     for t in results["targets"]:
         log(f"  [{'met' if t['met'] else 'MISSED'}] {t['target']}: {t['value']}")
+    for line in profile_lines(results["profiles"]):
+        log(line)
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["machine"]["seconds_waited_for_a_quiet_cpu"] = round(120 - QUIET.budget)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")

@@ -102,3 +102,27 @@ def test_the_table_shows_each_page_against_both_floors():
     lesson = next(row for row in rows if row.startswith("| sqlite | lesson |"))
     assert "| 0.15 | 0.30 |" in lesson
     assert any(row.startswith("| sqlite | floor (signed in) | 1,000 |") for row in rows)
+
+
+def test_a_profile_names_the_functions_that_ran_most():
+    """py-spy's collapsed stacks: the two workers under the master, samples at the end."""
+    master, worker = 'process 10:"gunicorn"', 'process 11:"gunicorn worker"'
+    collapsed = "\n".join(
+        [
+            f"{master};{worker};handle (wsgi.py:1);render (base.py:10) 60",
+            f"{master};{worker};handle (wsgi.py:1);execute (sqlite3.py:5) 30",
+            f"{master};handle (wsgi.py:1) 10",
+        ]
+    )
+    assert run.top_costs(collapsed, count=2) == {
+        "samples": 100,
+        "top": [
+            {"function": "render (base.py:10)", "own": 0.6, "total": 0.6},
+            {"function": "execute (sqlite3.py:5)", "own": 0.3, "total": 0.3},
+        ],
+    }
+    assert run.top_costs(collapsed)["top"][2] == {
+        "function": "handle (wsgi.py:1)",
+        "own": 0.1,
+        "total": 1.0,
+    }
