@@ -580,7 +580,8 @@ def ratios(results: dict) -> None:
             f["to_anonymous_floor"] = round(f["rps"] / anonymous, 3)
         empty = results[backend].get("empty", {}).get("endpoints", {})
         for name, e in empty.items():
-            e["scale_cost"] = round(1 - figures[name]["rps"] / e["rps"], 3)
+            # None when no request finished on the empty database (a run too short for the page)
+            e["scale_cost"] = round(1 - figures[name]["rps"] / e["rps"], 3) if e["rps"] else None
 
 
 def check(what: str, ok, value) -> dict:
@@ -624,7 +625,7 @@ def resource_targets(backend: str, result: dict) -> list[dict]:
     checks = [
         check(
             f"{backend}: scale data costs <= {SCALE_COST_LIMIT:.0%}",
-            all(c <= SCALE_COST_LIMIT for c in costs.values()),
+            all(c is not None and c <= SCALE_COST_LIMIT for c in costs.values()),
             costs,
         ),
         check(f"{backend}: autosave at 32 connections, 0 errors", errors == 0, errors),
@@ -663,6 +664,11 @@ def label(name: str) -> str:
     return {"floor": "floor (signed in)", "autosave": "autosave POST (32 conn)"}.get(name, name)
 
 
+def scale_cost(empty: dict) -> str:
+    cost = empty["scale_cost"]
+    return "n/a" if cost is None else f"{cost:+.0%}"
+
+
 def table(results: dict) -> str:
     rows = [
         "| database | endpoint | req/s | p50 ms | p99 ms | non-2xx | ÷ ceiling | "
@@ -678,7 +684,7 @@ def table(results: dict) -> str:
                 f"| {backend} | {label(name)} | {f['rps']:,.0f} | {f['p50_ms']:.1f} | "
                 f"{f['p99_ms']:.1f} | {bad} | {f['to_ceiling']:.2f} | "
                 f"{f['to_anonymous_floor']:.2f} | {f['to_floor']:.2f} | "
-                + (f"{e['rps']:,.0f} | {e['scale_cost']:+.0%} |" if e else "| |")
+                + (f"{e['rps']:,.0f} | {scale_cost(e)} |" if e else "| |")
             )
     return "\n".join(rows)
 

@@ -126,3 +126,19 @@ def test_a_profile_names_the_functions_that_ran_most():
         "own": 0.1,
         "total": 1.0,
     }
+
+
+def test_a_page_with_no_finished_request_on_the_empty_database_misses_the_scale_cost():
+    results = sqlite_run()
+    results["sqlite"]["empty"]["endpoints"]["roster"]["rps"] = 0.0
+    run.ratios(results)
+    assert missed(results) == {
+        "sqlite: scale data costs <= 20%": {
+            "lesson": 0.0,
+            "dashboard": 0.0,
+            "journal": 0.0,
+            "roster": None,
+            "client": 0.0,
+        }
+    }
+    assert "| 0 | n/a |" in run.table(results)
