@@ -437,26 +437,40 @@ class Bench:
             log(f"    {label:<18} {again['rps']:>8.1f} req/s; kept {best['rps']:.1f}")
 
 
-def top_costs(collapsed: str, count: int = 5) -> dict:
-    """The functions a profile found running most often, from py-spy's collapsed stacks (one
-    line a stack, ``process ...;outer (file:line);...;inner (file:line) samples``).
+FRAME = re.compile(r"^(?P<function>.*) \((?P<file>.+):\d+\)$")
 
-    "own" is the share of samples in the function itself (with the C code it calls), "total"
-    the share with it anywhere on the stack, as ``py-spy top`` shows them.
+
+def top_costs(collapsed: str, count: int = 5) -> dict:
+    """The source files a profile found running most often, each with its costliest function,
+    from py-spy's collapsed stacks (one line a stack:
+    ``process ...;outer (file:line);...;inner (file:line) samples``).
+
+    A sample counts for the innermost frame only (with the C code it calls, such as the database
+    driver): one function rarely holds more than a few per cent of a Django page, a file (the
+    template engine, the query compiler) names a cost one can act on.
     """
-    own, total, samples = Counter(), Counter(), 0
+    by_file, by_function, samples = Counter(), Counter(), 0
     for line in collapsed.splitlines():
         stack, _, times = line.rpartition(" ")
         frames = [f for f in stack.split(";") if not f.startswith("process ")]
         if not frames:
             continue
         samples += int(times)
-        own[frames[-1]] += int(times)
-        for frame in set(frames):
-            total[frame] += int(times)
+        frame = FRAME.match(frames[-1])
+        where = (frame["file"], frame["function"]) if frame else (frames[-1], frames[-1])
+        by_file[where[0]] += int(times)
+        by_function[where] += int(times)
+    hottest = {}
+    for (file, function), _ in by_function.most_common():
+        hottest.setdefault(file, function)
     top = [
-        {"function": f, "own": round(n / samples, 3), "total": round(total[f] / samples, 3)}
-        for f, n in own.most_common(count)
+        {
+            "file": file,
+            "own": round(n / samples, 3),
+            "function": hottest[file],
+            "function_own": round(by_function[file, hottest[file]] / samples, 3),
+        }
+        for file, n in by_file.most_common(count)
     ]
     return {"samples": samples, "top": top}
 
@@ -822,14 +836,19 @@ def clean_up(tmp: Path, keep: bool) -> None:
 
 
 def profile_lines(profiles: list[dict]) -> list[str]:
-    """Each profiled endpoint's file and its five costliest functions."""
+    """Each profiled endpoint's profile file and its five costliest source files."""
     if not profiles:
         return []
-    lines = ["", "Top five costs (own: in the function itself; total: with what it calls):"]
-    lines.append(f"    {'own':>6} {'total':>6}  function (file:first line)")
+    lines = [
+        "",
+        "Top five costs: the share of samples running in each file, and its costliest function",
+    ]
     for p in profiles:
         lines.append(f"  {p['database']} {p['endpoint']}: {p['samples']:,} samples, {p['path']}")
-        lines += [f"    {c['own']:>6.1%} {c['total']:>6.1%}  {c['function']}" for c in p["top"]]
+        lines += [
+            f"    {c['own']:>6.1%}  {c['file']}  ({c['function']} {c['function_own']:.1%})"
+            for c in p["top"]
+        ]
     return lines
 
 

@@ -104,28 +104,36 @@ def test_the_table_shows_each_page_against_both_floors():
     assert any(row.startswith("| sqlite | floor (signed in) | 1,000 |") for row in rows)
 
 
-def test_a_profile_names_the_functions_that_ran_most():
+def test_a_profile_names_the_files_that_ran_most_and_their_costliest_function():
     """py-spy's collapsed stacks: the two workers under the master, samples at the end."""
     master, worker = 'process 10:"gunicorn"', 'process 11:"gunicorn worker"'
+    handle = "handle (gunicorn/sync.py:1)"
     collapsed = "\n".join(
         [
-            f"{master};{worker};handle (wsgi.py:1);render (base.py:10) 60",
-            f"{master};{worker};handle (wsgi.py:1);execute (sqlite3.py:5) 30",
-            f"{master};handle (wsgi.py:1) 10",
+            f"{master};{worker};{handle};Template.render (django/template/base.py:10) 40",
+            f"{master};{worker};{handle};Variable.resolve (django/template/base.py:90) 25",
+            f"{master};{worker};{handle};execute (django/db/sqlite3.py:5) 30",
+            f"{master};{handle} 5",
         ]
     )
     assert run.top_costs(collapsed, count=2) == {
         "samples": 100,
         "top": [
-            {"function": "render (base.py:10)", "own": 0.6, "total": 0.6},
-            {"function": "execute (sqlite3.py:5)", "own": 0.3, "total": 0.3},
+            {
+                "file": "django/template/base.py",
+                "own": 0.65,
+                "function": "Template.render",
+                "function_own": 0.4,
+            },
+            {
+                "file": "django/db/sqlite3.py",
+                "own": 0.3,
+                "function": "execute",
+                "function_own": 0.3,
+            },
         ],
     }
-    assert run.top_costs(collapsed)["top"][2] == {
-        "function": "handle (wsgi.py:1)",
-        "own": 0.1,
-        "total": 1.0,
-    }
+    assert run.top_costs(collapsed)["top"][2]["file"] == "gunicorn/sync.py"
 
 
 def test_a_page_with_no_finished_request_on_the_empty_database_misses_the_scale_cost():
