@@ -757,7 +757,7 @@ def mark_targets(ax, names: list[str]) -> None:
         if name in TARGET_RATIO:
             y = TARGET_RATIO[name]
             ax.hlines(y, x - 0.45, x + 0.45, colors="green", linestyles="--", linewidth=1)
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, ax.get_ylim()[1] * 1.1)  # room for the labels over the bars and the lines
 
 
 def machine() -> dict:
