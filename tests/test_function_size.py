@@ -14,15 +14,6 @@ SOURCES = ["prodep", "lessons", "bench", ".ci", "manage.py"]
 MAX_LINES = 60
 MAX_COMPLEXITY = 12
 
-# Being split up; each entry goes when its function is back within the limits.
-KNOWN = {
-    "bench/run.py: Bench.backend",
-    "bench/run.py: chart",
-    "bench/run.py: main",
-    "bench/run.py: scale_out",
-    "bench/run.py: targets",
-}
-
 
 def functions(source: str):
     """Every function, method and nested function radon finds in a module, once."""
@@ -62,9 +53,7 @@ def test_no_function_is_too_long_or_too_complex():
         for file in python_files()
         for name, why in offenders(file.read_text()).items()
     }
-    new = {name: why for name, why in found.items() if name not in KNOWN}
-    assert new == {}, f"over {MAX_LINES} lines or complexity {MAX_COMPLEXITY}"
-    assert KNOWN - found.keys() == set(), "back within the limits: remove from KNOWN"
+    assert found == {}, f"over {MAX_LINES} lines or complexity {MAX_COMPLEXITY}"
 
 
 def test_a_long_or_branchy_function_is_reported():
