@@ -13,7 +13,6 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 UTC_NAMES = frozenset({"UTC", "Etc/UTC"})
 
@@ -63,13 +62,21 @@ def _utc_named(text: str) -> str:
     return f"{text} UTC" if timezone.get_current_timezone_name() in UTC_NAMES else text
 
 
+# The site is written in English only. Formatting by hand, not with Django's date formatter,
+# matters on pages that show a time per row (the journal, the client page).
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def when_text(value) -> str:
     """ "1 Dec 2026, 10:56" in the active zone; "1 Dec 2026, 18:56 UTC" when it is UTC."""
     moment = local(value)
-    return _utc_named(date_format(moment, "j M Y, H:i")) if moment else ""
+    if moment is None:
+        return ""
+    day = f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    return _utc_named(f"{day}, {moment.hour:02d}:{moment.minute:02d}")
 
 
 def clock_text(value) -> str:
     """ "10:56" in the active zone; "18:56 UTC" when it is UTC."""
     moment = local(value)
-    return _utc_named(date_format(moment, "H:i")) if moment else ""
+    return _utc_named(f"{moment.hour:02d}:{moment.minute:02d}") if moment else ""

@@ -11,8 +11,11 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from prodep.accounts.models import Profile
+from prodep.accounts.timezones import clock_text, when_text
 from prodep.journal.models import Reflection
 from tests.factories import answer, make_course, make_user, sign_in, sync
 
@@ -210,3 +213,14 @@ def test_security_emails_give_the_time_in_the_readers_zone_and_the_browser_in_wo
     [mail] = mailoutbox
     assert "- When: 30 November 2026, 18:56 (America/Los_Angeles)" in mail.body
     assert "- Browser: Chrome on Android" in mail.body
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_times_read_as_djangos_date_format_would_write_them(month):
+    moment = datetime(2026, month, 3, 7, 5, tzinfo=UTC)
+    with timezone.override("Asia/Kolkata"):  # +05:30: the minutes move too
+        local = timezone.localtime(moment)
+        assert when_text(moment) == date_format(local, "j M Y, H:i")
+        assert clock_text(moment) == date_format(local, "H:i")
+    with timezone.override("UTC"):
+        assert when_text(moment) == date_format(moment, "j M Y, H:i") + " UTC"
