@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -95,7 +96,7 @@ def module_for(user, slug: str) -> ModuleView | None:
 
 
 # A reload, or a second request for the same page, within this many seconds writes nothing.
-OPENED_RESOLUTION = timezone.timedelta(seconds=10)
+OPENED_RESOLUTION = timedelta(seconds=10)
 
 
 def mark_opened(user, lesson: Lesson) -> Progress:

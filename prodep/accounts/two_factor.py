@@ -109,7 +109,7 @@ def end_other_sessions(request: HttpRequest, user) -> int:
 SETUP_URL_NAMES = ("mfa_activate_totp", "mfa_view_recovery_codes")
 
 
-def signed_in_recently_for_setup(request: HttpRequest) -> bool:
+def signed_in_recently_for_setup(request: HttpRequest | None) -> bool:
     """Count the password typed at sign-in as the recent confirmation two-factor set-up needs.
 
     allauth asks for the password again before adding an authenticator unless it was confirmed
