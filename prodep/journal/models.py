@@ -39,6 +39,11 @@ class Reflection(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Not columns: what the journal page shows with each answer, set by journal_for.
+    edit_url: str
+    delete_url: str
+    share_url: str
+    label: str
 
     objects = ReflectionQuerySet.as_manager()
 
