@@ -16,7 +16,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 help:
 	@echo "make run    set up and serve the app with demo data on http://$(HOST):$(PORT)"
 	@echo "make test   install and run the whole test suite (COVERAGE=1: with the coverage floor)"
-	@echo "make lint   ruff and the import contracts (lint-imports)"
+	@echo "make lint   ruff, the import contracts (lint-imports) and the types (mypy)"
 	@echo "make lock   re-pin requirements/*.txt to the newest releases pyproject.toml allows"
 	@echo "make serve  gunicorn with production-like settings on $(HOST):$(PORT)"
 	@echo "make bench  run the benchmark harness"
@@ -78,10 +78,15 @@ COVERAGE_ARGS := $(if $(COVERAGE),--cov --cov-report=term-missing:skip-covered)
 test: $(STAMP)
 	$(PY) -m pytest $(COVERAGE_ARGS) $(PYTEST_ARGS)
 
+# mypy's Django plugin imports prodep.settings, which will not load without keys: these
+# placeholders (the Fernet key is 32 zero bytes) are read by the type checker alone.
+TYPECHECK_ENV := SECRET_KEY=typecheck-only REFLECTION_KEYS=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(TYPECHECK_ENV) $(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
@@ -119,4 +124,4 @@ lock: $(STAMP)
 	$(PIP_COMPILE) --extra dev --extra bench -o $(BENCH_LOCK) pyproject.toml
 
 clean:
-	rm -rf $(VENV) staticfiles .env db.sqlite3* test-results
+	rm -rf $(VENV) staticfiles .env db.sqlite3* test-results .mypy_cache

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,6 +12,9 @@ from django.utils import timezone
 from . import outline
 from .models import Lesson, Module, Progress
 from .signals import lesson_completed
+
+if TYPE_CHECKING:
+    from prodep.accounts.models import User
 
 
 @dataclass
@@ -24,7 +29,7 @@ class ModuleSummary:
         return round(100 * self.completed / self.lesson_count) if self.lesson_count else 0
 
 
-def progress_by_lesson(user) -> dict[int, Progress]:
+def progress_by_lesson(user: User) -> dict[int, Progress]:
     """All the reader's progress rows, in one query: a course holds a few dozen lessons."""
     return {
         p.lesson_id: p
@@ -34,7 +39,7 @@ def progress_by_lesson(user) -> dict[int, Progress]:
     }
 
 
-def modules_for(user, progress: dict[int, Progress] | None = None) -> list[ModuleSummary]:
+def modules_for(user: User, progress: dict[int, Progress] | None = None) -> list[ModuleSummary]:
     """Every module with at least one lesson this user may read, with their progress."""
     if progress is None:
         progress = progress_by_lesson(user)
@@ -50,7 +55,7 @@ def modules_for(user, progress: dict[int, Progress] | None = None) -> list[Modul
     return list(summaries.values())
 
 
-def course_totals(summaries: list[ModuleSummary]) -> dict:
+def course_totals(summaries: list[ModuleSummary]) -> dict[str, int]:
     total = sum(s.lesson_count for s in summaries)
     completed = sum(s.completed for s in summaries)
     return {
@@ -80,7 +85,7 @@ class ModuleView:
         return round(100 * self.completed / len(self.rows)) if self.rows else 0
 
 
-def module_for(user, slug: str) -> ModuleView | None:
+def module_for(user: User, slug: str) -> ModuleView | None:
     module = Module.objects.live().filter(slug=slug).first()  # with its introduction
     if module is None:
         return None
@@ -95,10 +100,10 @@ def module_for(user, slug: str) -> ModuleView | None:
 
 
 # A reload, or a second request for the same page, within this many seconds writes nothing.
-OPENED_RESOLUTION = timezone.timedelta(seconds=10)
+OPENED_RESOLUTION = timedelta(seconds=10)
 
 
-def mark_opened(user, lesson: Lesson) -> Progress:
+def mark_opened(user: User, lesson: Lesson) -> Progress:
     """Record that the reader opened this version of the lesson.
 
     One read; a write only for a first opening, a new version of the lesson, or when the last
@@ -127,7 +132,7 @@ def mark_opened(user, lesson: Lesson) -> Progress:
     return progress
 
 
-def set_completed(user, lesson: Lesson, completed: bool) -> Progress:
+def set_completed(user: User, lesson: Lesson, completed: bool) -> Progress:
     """Mark a lesson read or unread. Idempotent, so a double click changes nothing more."""
     progress = mark_opened(user, lesson)
     if completed and progress.completed_at is None:
@@ -142,7 +147,7 @@ def set_completed(user, lesson: Lesson, completed: bool) -> Progress:
     return progress
 
 
-def continue_lesson(user, progress: dict[int, Progress]) -> Lesson | None:
+def continue_lesson(user: User, progress: dict[int, Progress]) -> Lesson | None:
     """The most recently opened lesson the reader has not finished."""
     unfinished = [
         (row.last_opened_at, lesson)
@@ -152,7 +157,7 @@ def continue_lesson(user, progress: dict[int, Progress]) -> Lesson | None:
     return max(unfinished, key=lambda pair: pair[0])[1] if unfinished else None
 
 
-def first_unread_lesson(user, progress: dict[int, Progress]) -> Lesson | None:
+def first_unread_lesson(user: User, progress: dict[int, Progress]) -> Lesson | None:
     for lesson in outline.current().visible_lessons(user):
         row = progress.get(lesson.id)
         if not (row and row.completed_at):
@@ -164,7 +169,7 @@ def completed_ids(progress: dict[int, Progress]) -> set[int]:
     return {lesson_id for lesson_id, row in progress.items() if row.completed_at}
 
 
-def dashboard_context(user, progress: dict[int, Progress]) -> dict:
+def dashboard_context(user: User, progress: dict[int, Progress]) -> dict[str, object]:
     """Modules, totals and where to go next, from the reader's progress (``progress_by_lesson``:
     one query for all of it). The dashboard adds the assignments (``prodep.pages``)."""
     summaries = modules_for(user, progress)
@@ -188,7 +193,7 @@ class Neighbours:
     next: Lesson | None
 
 
-def neighbours(user, lesson: Lesson) -> Neighbours:
+def neighbours(user: User, lesson: Lesson) -> Neighbours:
     siblings = outline.current().lessons_in(lesson.module_id, user)
     index = next((i for i, s in enumerate(siblings) if s.id == lesson.id), 0)
     return Neighbours(
@@ -199,7 +204,7 @@ def neighbours(user, lesson: Lesson) -> Neighbours:
     )
 
 
-def after_reading(user, lesson: Lesson) -> tuple[str, str]:
+def after_reading(user: User, lesson: Lesson) -> tuple[str, str]:
     """Where "Mark as read" takes the reader, and what it tells them there.
 
     Onward, never back to the top of a long lesson: to the next lesson in the module, or at the
@@ -224,7 +229,7 @@ def after_reading(user, lesson: Lesson) -> tuple[str, str]:
     return module.get_absolute_url(), note
 
 
-def lesson_context(user, lesson: Lesson) -> dict:
+def lesson_context(user: User, lesson: Lesson) -> dict[str, object]:
     """The lesson, where it sits, and the reader's progress (opening it counts). The lesson page
     adds the reader's answers and sharing (``prodep.pages``)."""
     place = neighbours(user, lesson)

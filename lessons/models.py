@@ -4,9 +4,15 @@ Rows are never deleted by a sync: a lesson or prompt whose file disappears is ma
 so readers' progress and reflections keep pointing at something.
 """
 
+from typing import TYPE_CHECKING, Self
+
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from prodep.accounts.models import User
 
 
 class Status(models.TextChoices):
@@ -34,8 +40,8 @@ class SyncedFile(models.Model):
         return self.title
 
 
-class ModuleQuerySet(models.QuerySet):
-    def live(self):
+class ModuleQuerySet(models.QuerySet["Module"]):
+    def live(self) -> Self:
         return self.filter(is_live=True)
 
 
@@ -52,22 +58,22 @@ class Module(SyncedFile):
         return reverse("lessons:module", args=[self.slug])
 
 
-class LessonQuerySet(models.QuerySet):
-    def live(self):
+class LessonQuerySet(models.QuerySet["Lesson"]):
+    def live(self) -> Self:
         """Lessons whose file is in content/, in a module whose file is too: drafts included."""
         return self.filter(is_live=True, module__is_live=True)
 
-    def published(self):
+    def published(self) -> Self:
         """The one rule for "a published lesson": live (``live``) and not a draft. What readers
         see, therapists assign and a module's completion counts. ``Lesson.is_published`` is the
         same rule for a lesson already loaded (the outline's)."""
         return self.live().filter(status=Status.PUBLISHED)
 
-    def visible_to(self, user):
+    def visible_to(self, user: "User | AnonymousUser") -> Self:
         """Published lessons; authors also see drafts."""
         return self.live() if getattr(user, "is_author", False) else self.published()
 
-    def formerly(self, slug: str):
+    def formerly(self, slug: str) -> Self:
         """The lesson that used to have this slug (its file declares it in ``former_slugs``)."""
         return self.filter(redirects__old_slug=slug)
 

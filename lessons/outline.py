@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db import transaction
@@ -28,6 +29,11 @@ from django.db import transaction
 from prodep.cache import last_reached_shared_cache
 
 from .models import Lesson, Module
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from prodep.accounts.models import User
 
 VERSION_KEY = "lessons:outline-version"
 MAX_AGE = 60
@@ -70,11 +76,11 @@ class Outline:
         """Published lessons per module: what completing a module takes."""
         return dict(Counter(lesson.module_id for lesson in self.published))
 
-    def visible_lessons(self, user) -> tuple[Lesson, ...]:
+    def visible_lessons(self, user: User | AnonymousUser) -> tuple[Lesson, ...]:
         """Published lessons; authors also see drafts (as ``Lesson.objects.visible_to``)."""
         return self.lessons if getattr(user, "is_author", False) else self.published
 
-    def lessons_in(self, module_id: int, user) -> list[Lesson]:
+    def lessons_in(self, module_id: int, user: User | AnonymousUser) -> list[Lesson]:
         return [lesson for lesson in self.visible_lessons(user) if lesson.module_id == module_id]
 
 

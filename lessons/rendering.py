@@ -17,6 +17,7 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import urlsplit
 
 import markdown
@@ -105,8 +106,16 @@ def _normalise(path: PurePosixPath) -> str:
     return "/".join(parts)
 
 
+class _Converter(markdown.Markdown):
+    """A Markdown converter that carries the resolver of the document it is converting."""
+
+    resolver: LinkResolver
+
+
 class _LinkTreeprocessor(Treeprocessor):
     """Rewrites links through ``md.resolver``, the document being converted."""
+
+    md: _Converter
 
     @property
     def resolver(self) -> LinkResolver:
@@ -130,22 +139,27 @@ class _LinkExtension(Extension):
 _converters = threading.local()
 
 
-def _markdown(resolver: LinkResolver, with_toc: bool) -> markdown.Markdown:
+def _markdown(resolver: LinkResolver, with_toc: bool) -> _Converter:
     """A reset converter for this document. Building one (its extensions) costs more than
     converting a lesson, so each thread keeps one with and one without a table of contents."""
     name = "toc" if with_toc else "plain"
     md = getattr(_converters, name, None)
     if md is None:
-        extensions = ["tables", "attr_list", "footnotes", "sane_lists", "def_list", "abbr"]
+        extensions: list[str | Extension] = [
+            "tables",
+            "attr_list",
+            "footnotes",
+            "sane_lists",
+            "def_list",
+            "abbr",
+        ]
         extensions.append("fenced_code")  # ``` and ~~~ code, as the authoring guide shows
         extensions.append(_LinkExtension())
-        configs = {"tables": {"use_align_attribute": True}}
+        configs: dict[str, dict[str, Any]] = {"tables": {"use_align_attribute": True}}
         if with_toc:
             extensions.append("toc")
             configs["toc"] = {"toc_depth": "2-3"}
-        md = markdown.Markdown(
-            extensions=extensions, extension_configs=configs, output_format="html"
-        )
+        md = _Converter(extensions=extensions, extension_configs=configs, output_format="html")
         setattr(_converters, name, md)
     md.reset()
     md.resolver = resolver

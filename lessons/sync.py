@@ -33,7 +33,7 @@ class ContentError(Exception):
 
 @dataclass
 class SyncReport:
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
     warnings: list[Problem] = field(default_factory=list)
     # After the commit: did the shared cache take the new content version? None: no shared
     # cache (or nothing committed yet).
@@ -193,16 +193,19 @@ def _write(tree: Tree, rendered: dict[str, Rendered], report: SyncReport) -> Non
     Prompt.objects.filter(is_live=True).exclude(key__in=live_keys).update(is_live=False)
 
 
-def _outcome(existing, report: SyncReport) -> str:
+def _outcome(existing: SyncedFile | None, report: SyncReport) -> str:
     outcome = "updated" if existing is not None else "created"
     report.add(outcome)
     return outcome
 
 
-def _write_module(f: ContentFile, result: Rendered | None, module: Module | None, report):
+def _write_module(
+    f: ContentFile, result: Rendered | None, module: Module | None, report: SyncReport
+) -> Module:
     if result is None and module is not None:
         report.add("unchanged")
         return module
+    assert result is not None, "a module file is only left unrendered when its row exists"
     _outcome(module, report)
     module = module or Module(slug=f.slug)
     _apply_file(module, f, result)
@@ -224,7 +227,7 @@ def _write_lesson(
     lesson.word_count = result.word_count
     lesson.minutes = result.minutes
     lesson.save()
-    keys = []
+    keys: list[str] = []
     for spec in result.prompts:
         keys.append(spec.key)
         Prompt.objects.update_or_create(
@@ -244,7 +247,7 @@ def _write_lesson(
         LessonRedirect.objects.update_or_create(old_slug=old_slug, defaults={"lesson": lesson})
 
 
-def _write_page(f: ContentFile, result: Rendered, page: Page | None, report) -> None:
+def _write_page(f: ContentFile, result: Rendered, page: Page | None, report: SyncReport) -> None:
     _outcome(page, report)
     _apply(page or Page(slug=f.slug), f, result).save()
 
@@ -258,7 +261,7 @@ def _apply_file(obj: SyncedFile, f: ContentFile, result: Rendered) -> None:
     obj.is_live = True
 
 
-def _apply(obj: Lesson | Page, f: ContentFile, result: Rendered) -> Lesson | Page:
+def _apply[Row: (Lesson, Page)](obj: Row, f: ContentFile, result: Rendered) -> Row:
     """Copy what lessons and pages share from a rendered file; the caller saves."""
     _apply_file(obj, f, result)
     obj.html = result.html

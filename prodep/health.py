@@ -13,6 +13,7 @@ from __future__ import annotations
 import smtplib
 import threading
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -52,7 +53,7 @@ def mail() -> str:
     config = settings.MAILERS.get("default", {})
     if config.get("BACKEND", SMTP_BACKEND) != SMTP_BACKEND:
         return "not configured"
-    options = config.get("OPTIONS", {})
+    options: dict[str, Any] = config.get("OPTIONS", {})
     smtp = smtplib.SMTP_SSL if options.get("use_ssl") else smtplib.SMTP
     host, port = options.get("host", "localhost"), options.get("port", 25)
     try:

@@ -8,6 +8,7 @@ an ``ImproperlyConfigured`` error naming the variable, rather than silently fall
 import os
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -202,7 +203,7 @@ if _database_url:
     if not _database.get("ENGINE"):
         raise ImproperlyConfigured("DATABASE_URL is malformed: no database engine in it")
 else:
-    _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+    _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / "db.sqlite3")}
 if _database["ENGINE"] == "django.db.backends.postgresql":
     # A server that does not answer (not one that refuses) must not hold a worker for minutes.
     _database.setdefault("OPTIONS", {}).setdefault(
@@ -354,7 +355,7 @@ SECURE_CSP = {
 }
 # Browser features no page uses, all off (names Chromium knows: an unknown one is a console
 # warning). Passkeys (WebAuthn) stay allowed for the site itself.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer autoplay browsing-topics camera captured-surface-control clipboard-read"
@@ -385,6 +386,7 @@ STORAGES = {
 # Email: the console in development, SMTP from the environment in production.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Prodep <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+MAILERS: dict[str, dict[str, Any]]
 if DEBUG and not env("EMAIL_HOST"):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:

@@ -14,7 +14,7 @@ def with_pages(app_urls, *pages_routes):
     return include(([*app_urls.urlpatterns, *pages_routes], app_urls.app_name))
 
 
-admin.site.login = secure_admin_login(admin.site.login)  # allauth's log-in, rate limits and MFA
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign] # allauth's log-in, rate limits and MFA
 admin.site.site_header = "Prodep administration"
 admin.site.site_title = "Prodep admin"
 

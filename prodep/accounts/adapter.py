@@ -1,5 +1,6 @@
 import functools
 import logging
+from datetime import UTC
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
@@ -66,7 +67,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
         """Security notices ("your password was changed") give the time in the reader's zone,
         even when the change came from a request that was not signed in (a password reset)."""
-        with timezone.override(zone_of(user) or timezone.UTC):
+        with timezone.override(zone_of(user) or UTC):
             super().send_notification_mail(template_prefix, user, context, email)
 
     def get_logout_redirect_url(self, request) -> str:

@@ -6,7 +6,7 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from .loading import load_user
 
 
-class _LoadsProfiles:
+class _LoadsProfiles(DjangoModelBackend):
     """The user with their profile (discreet mode, the time zone) and therapist profile.
 
     Every signed-in page reads both (the page title, the "Clients" link, the therapist gate):

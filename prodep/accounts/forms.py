@@ -1,5 +1,7 @@
 """allauth's account forms, with the changes that keep membership private."""
 
+from typing import cast
+
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
@@ -58,7 +60,7 @@ class TimeZoneForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = [
             (AUTOMATIC, "Automatic: the time zone of the device you use"),
             *((name, name.replace("_", " ")) for name in available_time_zones()),
         ]

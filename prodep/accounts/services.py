@@ -13,7 +13,7 @@ from prodep import crypto, personal_data
 from .models import Profile, User
 
 
-def ensure_verified_user(email: str, password: str, **fields) -> User:
+def ensure_verified_user(email: str, password: str, **fields: object) -> User:
     """Create (or reset) a user whose email is already verified, so it can sign in at once."""
     user, _ = User.objects.get_or_create(email=email, defaults=fields)
     for name, value in fields.items():
@@ -34,6 +34,7 @@ def set_time_zone(user: User, name: str, *, detected: bool) -> bool:
     chosen; an empty choice ("Automatic") lets the browser's zone apply again.
     """
     profile = Profile.objects.get(user=user)
+    fields: dict[str, str | bool]
     if detected:
         if profile.time_zone_chosen or not name or name == profile.time_zone:
             return False

@@ -8,7 +8,7 @@ request by ``SignedInMiddleware``. Until it is known, pages show UTC and say so.
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -54,7 +54,7 @@ def local(value) -> datetime | None:
     if not isinstance(value, datetime):
         return None
     if timezone.is_naive(value):
-        value = timezone.make_aware(value, timezone.UTC)
+        value = timezone.make_aware(value, UTC)
     return timezone.localtime(value)
 
 

@@ -36,6 +36,8 @@ from allauth.account.internal.flows.login import (
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -55,7 +57,7 @@ def passed_second_factor(request: HttpRequest) -> bool:
     )
 
 
-def has_two_factor(user) -> bool:
+def has_two_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Has the account set up two-factor sign-in (an authenticator app, or a passkey or security
     key)? The one rule for therapists and staff; recovery codes alone do not count."""
     return Authenticator.objects.filter(user_id=user.pk, type__in=POSSESSION_TYPES).exists()
@@ -109,7 +111,7 @@ def end_other_sessions(request: HttpRequest, user) -> int:
 SETUP_URL_NAMES = ("mfa_activate_totp", "mfa_view_recovery_codes")
 
 
-def signed_in_recently_for_setup(request: HttpRequest) -> bool:
+def signed_in_recently_for_setup(request: HttpRequest | None) -> bool:
     """Count the password typed at sign-in as the recent confirmation two-factor set-up needs.
 
     allauth asks for the password again before adding an authenticator unless it was confirmed

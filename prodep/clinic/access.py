@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -29,6 +30,9 @@ from .reads import (
     roster,
     shared_reflections,
 )
+
+if TYPE_CHECKING:
+    from prodep.accounts.models import User
 
 
 @dataclass
@@ -83,7 +87,9 @@ def open_group(therapist: TherapistProfile, group_id: int) -> GroupPage:
     return GroupPage(group, table)
 
 
-def log_access(therapist: TherapistProfile, client_id: int, what: str, prompt_text: str = ""):
+def log_access(
+    therapist: TherapistProfile, client_id: int, what: str, prompt_text: str = ""
+) -> None:
     _log_row(therapist, client_id, what, prompt_text).save()
 
 
@@ -152,7 +158,7 @@ class LogLine:
     count: int = 1
 
 
-def access_log_for(user, rows: int = 2000) -> list[LogLine]:
+def access_log_for(user: User, rows: int = 2000) -> list[LogLine]:
     """The client's access log, grouped per visit for reading.
 
     Every look is kept as its own row (the export has them all). For reading, a therapist's
@@ -162,10 +168,11 @@ def access_log_for(user, rows: int = 2000) -> list[LogLine]:
     """
     entries = AccessLog.objects.filter(client=user).order_by("-at")[:rows]
     lines: list[LogLine] = []
-    visits: dict[tuple, tuple[datetime, dict]] = {}  # therapist -> (earliest so far, its lines)
+    # therapist -> (earliest so far, its lines by kind)
+    visits: dict[tuple[int | None, str], tuple[datetime, dict[tuple[str, str], LogLine]]] = {}
     for entry in entries:
         who = (entry.therapist_id, entry.therapist_name)
-        earliest, kinds = visits.get(who, (None, None))
+        earliest, kinds = visits.get(who) or (None, {})
         if earliest is None or earliest - entry.at > VISIT_GAP:
             kinds = {}
         key = (entry.what, entry.prompt_text)

@@ -4,6 +4,7 @@ and sharing. Each rule in one place; the views call these, and so do the tests."
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -31,6 +32,9 @@ from .models import (
 )
 from .reads import assignment_statuses, group_links
 
+if TYPE_CHECKING:
+    from prodep.accounts.models import User
+
 
 class ClinicError(ValueError):
     """A request that cannot be carried out; the message is safe to show."""
@@ -54,7 +58,9 @@ def invitation_url(token: str) -> str:
     return absolute_url(reverse("clinic:invitation", args=[token]))
 
 
-def create_invitation(therapist: TherapistProfile, email: str = "", message: str = ""):
+def create_invitation(
+    therapist: TherapistProfile, email: str = "", message: str = ""
+) -> tuple[Invitation, str]:
     """Issue a link; email it if an address was given. Returns (invitation, url).
 
     The link is issued even when the mail server is down: ``invitation.emailed`` then says
@@ -72,7 +78,7 @@ def create_invitation(therapist: TherapistProfile, email: str = "", message: str
     return invitation, url
 
 
-def accept_invitation(user, token: str, alias: str) -> CareLink:
+def accept_invitation(user: User, token: str, alias: str) -> CareLink:
     """Link the signed-in client to the inviting therapist; the invitation is then used up."""
     alias = alias.strip()
     if not alias:
@@ -178,7 +184,7 @@ def notify_therapist(care_link: CareLink, event: str) -> None:
     mail.send("Activity update", body, therapist.user.email, what="therapist update")
 
 
-def notify_assignment_completed(user, lesson: Lesson) -> None:
+def notify_assignment_completed(user: User, lesson: Lesson) -> None:
     """Tell opted-in therapists when this completion finishes something they assigned."""
     assignments = list(
         Assignment.objects.filter(link__in=CareLink.objects.for_client(user))
@@ -244,13 +250,14 @@ def assign_to_group(
     group: ClientGroup, target: Module | Lesson, note: str, due: date | None
 ) -> list[Assignment]:
     """One assignment for each active member, each their own: same target, note and due date."""
-    is_module = isinstance(target, Module)
+    module = target if isinstance(target, Module) else None
+    lesson = target if isinstance(target, Lesson) else None
     assignments = [
         Assignment(
             link=link,
             group=group,
-            module=target if is_module else None,
-            lesson=None if is_module else target,
+            module=module,
+            lesson=lesson,
             note=note,
             due_date=due,
         )
@@ -262,7 +269,7 @@ def assign_to_group(
 # Sharing ----------------------------------------------------------------------------------------
 
 
-def set_shares(user, reflection: Reflection, link_ids: set[int]) -> None:
+def set_shares(user: User, reflection: Reflection, link_ids: set[int]) -> None:
     """Share one reflection with exactly these of the user's active links; unshare the rest."""
     if reflection.user_id != user.id:
         raise ClinicError("That reflection is not yours.")

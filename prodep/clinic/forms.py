@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from lessons import outline
@@ -83,19 +85,22 @@ class AssignmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         course = outline.current()
-        self.fields["module"].queryset = Module.objects.live()
-        self.fields["module"].choices = [
+        module = cast(forms.ModelChoiceField, self.fields["module"])
+        module.queryset = Module.objects.live()
+        module.choices = [
             ("", "---------"),
             *((m.pk, m.title) for m in course.modules if course.published_counts.get(m.id)),
         ]
-        self.fields["lesson"].queryset = Lesson.objects.published()
-        self.fields["lesson"].choices = lesson_choices(course)
+        lesson = cast(forms.ModelChoiceField, self.fields["lesson"])
+        lesson.queryset = Lesson.objects.published()
+        lesson.choices = lesson_choices(course)
 
     def clean(self):
         """One plain message, next to the field it is about: the database's own check on the
         same rule (``assignment_is_a_module_or_a_lesson``) is then not run by the form, so its
         wording never reaches the page."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         module, lesson = data.get("module"), data.get("lesson")
         if self.has_error("module") or self.has_error("lesson"):
             return data
@@ -110,10 +115,17 @@ class AssignmentForm(forms.ModelForm):
         return self.cleaned_data.get("module") or self.cleaned_data.get("lesson")
 
 
+class ClientChoiceField(forms.ModelMultipleChoiceField):
+    """Care links listed by the alias the therapist gave the client."""
+
+    def label_from_instance(self, obj: CareLink) -> str:
+        return obj.client_alias
+
+
 class ClientGroupForm(forms.ModelForm):
     """A group's name and members, chosen among the therapist's own active clients only."""
 
-    members = forms.ModelMultipleChoiceField(
+    members = ClientChoiceField(
         queryset=CareLink.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -130,9 +142,8 @@ class ClientGroupForm(forms.ModelForm):
     def __init__(self, *args, therapist: TherapistProfile, **kwargs):
         super().__init__(*args, **kwargs)
         self.therapist = therapist
-        members = self.fields["members"]
+        members = cast(ClientChoiceField, self.fields["members"])
         members.queryset = CareLink.objects.for_therapist(therapist).order_by("client_alias")
-        members.label_from_instance = lambda link: link.client_alias
         if self.instance.pk:
             members.initial = list(
                 self.instance.memberships.filter(link__ended_at__isnull=True).values_list(

@@ -8,6 +8,7 @@ The privacy promise lives here: a therapist reaches a client only through an act
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,9 @@ from django.utils import timezone
 
 from lessons.models import Lesson, Module
 from prodep.journal.models import Reflection
+
+if TYPE_CHECKING:
+    from prodep.accounts.models import User
 
 INVITATION_DAYS = 14
 UNDO_DAYS = 7  # how long a therapist may undo ending a link
@@ -59,8 +63,8 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class InvitationQuerySet(models.QuerySet):
-    def for_therapist(self, therapist: TherapistProfile):
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def for_therapist(self, therapist: TherapistProfile) -> Self:
         return self.filter(therapist=therapist).select_related("therapist")
 
 
@@ -84,6 +88,8 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Not a column: set on a new invitation by create_invitation, whether its email went out.
+    emailed: bool
 
     objects = InvitationQuerySet.as_manager()
 
@@ -94,7 +100,9 @@ class Invitation(models.Model):
         return f"Invitation {self.pk} from {self.therapist}"
 
     @classmethod
-    def issue(cls, therapist: TherapistProfile, email: str = "", message: str = ""):
+    def issue(
+        cls, therapist: TherapistProfile, email: str = "", message: str = ""
+    ) -> tuple["Invitation", str]:
         """Create an invitation; returns it with the only copy of its token."""
         token = secrets.token_urlsafe(32)
         invitation = cls.objects.create(
@@ -119,15 +127,15 @@ class Invitation(models.Model):
         return self.State.OPEN
 
 
-class CareLinkQuerySet(models.QuerySet):
-    def active(self):
+class CareLinkQuerySet(models.QuerySet["CareLink"]):
+    def active(self) -> Self:
         return self.filter(ended_at__isnull=True)
 
-    def ended_by_therapist(self, therapist: TherapistProfile):
+    def ended_by_therapist(self, therapist: TherapistProfile) -> Self:
         """Links this therapist ended (only these can they restore)."""
         return self.filter(therapist=therapist, ended_by=CareLink.EndedBy.THERAPIST)
 
-    def undoable(self):
+    def undoable(self) -> Self:
         """Ended by the therapist within ``UNDO_DAYS``, and the pair not linked again since: the
         therapist may still restore these (the roster offers "Undo"), and the client may make
         the ending final."""
@@ -139,13 +147,13 @@ class CareLinkQuerySet(models.QuerySet):
             Exists(linked_again)
         )
 
-    def for_therapist(self, therapist: TherapistProfile):
+    def for_therapist(self, therapist: TherapistProfile) -> Self:
         return self.active().filter(therapist=therapist)
 
-    def for_client(self, user):
+    def for_client(self, user: "User") -> Self:
         return self.active().filter(client=user)
 
-    def shareable_by(self, user):
+    def shareable_by(self, user: "User") -> Self:
         """The client's links a reflection may be shared on: active, with a therapist who is
         still approved (an account whose approval was withdrawn receives nothing new)."""
         return self.for_client(user).filter(therapist__status=TherapistProfile.Status.APPROVED)
@@ -202,8 +210,8 @@ class CareLink(models.Model):
         return None
 
 
-class ClientGroupQuerySet(models.QuerySet):
-    def for_therapist(self, therapist: TherapistProfile):
+class ClientGroupQuerySet(models.QuerySet["ClientGroup"]):
+    def for_therapist(self, therapist: TherapistProfile) -> Self:
         return self.filter(therapist=therapist)
 
 
@@ -287,12 +295,13 @@ class Assignment(models.Model):
         return f"{self.target} for {self.link.client_alias}"
 
     @property
-    def target(self):
+    def target(self) -> Module | Lesson | None:
+        """What was assigned: the database allows exactly one of the two."""
         return self.module or self.lesson
 
 
-class ShareQuerySet(models.QuerySet):
-    def visible_to_therapist(self, therapist: TherapistProfile):
+class ShareQuerySet(models.QuerySet["Share"]):
+    def visible_to_therapist(self, therapist: TherapistProfile) -> Self:
         """The only way a therapist's view reaches shared reflections: those shared on the
         therapist's active links (``CareLink.objects.for_therapist``)."""
         return self.filter(link__in=CareLink.objects.for_therapist(therapist))

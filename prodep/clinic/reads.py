@@ -5,9 +5,11 @@ therapist takes at a client's data goes through ``access``, which logs it."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.db.models import Max
 from django.urls import reverse
@@ -28,13 +30,19 @@ from .models import (
     hash_token,
 )
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
+    from django.contrib.auth.models import AnonymousUser
+
+    from prodep.accounts.models import User
+
 DUE_SOON_DAYS = 3
 
 
 # Therapist accounts ---------------------------------------------------------------------------
 
 
-def therapist_profile(user) -> TherapistProfile | None:
+def therapist_profile(user: User | AnonymousUser) -> TherapistProfile | None:
     if not user.is_authenticated:
         return None
     try:
@@ -43,13 +51,13 @@ def therapist_profile(user) -> TherapistProfile | None:
         return None
 
 
-def is_approved_therapist(user) -> bool:
+def is_approved_therapist(user: User | AnonymousUser) -> bool:
     """No query: the therapist profile is loaded with the user (prodep.accounts.backends)."""
     profile = therapist_profile(user)
     return profile is not None and profile.is_approved
 
 
-def home_url(user) -> str:
+def home_url(user: User | AnonymousUser) -> str:
     """Where a person's "home" is: an approved therapist's is their client list, everyone
     else's the reading dashboard."""
     if is_approved_therapist(user):
@@ -88,7 +96,7 @@ class AssignmentStatus:
         return bool(due and not self.complete and today <= due <= today + timedelta(DUE_SOON_DAYS))
 
 
-def _completed(user_ids) -> dict[int, set[int]]:
+def _completed(user_ids: Iterable[int]) -> dict[int, set[int]]:
     """For each user, the ids of the lessons they have completed."""
     done: dict[int, set[int]] = defaultdict(set)
     rows = Progress.objects.filter(user_id__in=user_ids, completed_at__isnull=False).values_list(
@@ -105,9 +113,10 @@ def _attach_targets(assignments: list[Assignment], links: dict[int, CareLink]) -
     course = outline.current()
     for assignment in assignments:
         assignment.link = links[assignment.link_id]
-        if module := course.modules_by_id.get(assignment.module_id):
+        module_id, lesson_id = assignment.module_id, assignment.lesson_id
+        if module_id is not None and (module := course.modules_by_id.get(module_id)):
             assignment.module = module
-        if lesson := course.lessons_by_id.get(assignment.lesson_id):
+        if lesson_id is not None and (lesson := course.lessons_by_id.get(lesson_id)):
             assignment.lesson = lesson
 
 
@@ -136,7 +145,7 @@ def assignment_statuses(
     for a in assignments:
         client_id = a.link.client_id
         if a.module_id:
-            n = per_module.get(client_id, {}).get(a.module_id, 0)
+            n = per_module.get(client_id, Counter())[a.module_id]
             statuses.append(AssignmentStatus(a, n, counts.get(a.module_id, 0), today))
         else:
             n = int(a.lesson_id in lessons_done.get(client_id, ()))
@@ -150,7 +159,7 @@ def assignments_for_link(link: CareLink) -> list[Assignment]:
     return assignments
 
 
-def client_assignments(user, completed: set[int] | None = None) -> list[AssignmentStatus]:
+def client_assignments(user: User, completed: set[int] | None = None) -> list[AssignmentStatus]:
     """What the reader's therapists assigned, for the dashboard.
 
     ``completed``: the ids of the lessons the reader finished, if the caller has them.
@@ -185,12 +194,12 @@ class RosterRow:
         return sum(s.due_soon for s in self.assignments)
 
 
-ROSTER_SORTS = {
+ROSTER_SORTS: dict[str, Callable[[RosterRow], SupportsRichComparison]] = {
     "name": lambda row: row.link.client_alias.lower(),
     "activity": lambda row: -(row.last_activity.timestamp() if row.last_activity else 0),
     "due": lambda row: (-row.overdue, -row.due_soon, row.link.client_alias.lower()),
 }
-ROSTER_FILTERS = {
+ROSTER_FILTERS: dict[str, Callable[[RosterRow], bool]] = {
     "all": lambda row: True,
     "overdue": lambda row: row.overdue > 0,
     "due-soon": lambda row: row.due_soon > 0,
@@ -253,7 +262,7 @@ def client_progress(client_id: int) -> list[ModuleProgress]:
     """Per module: how many lessons are read, and when each was completed. One query."""
     course = outline.current()
     counts = course.published_counts
-    by_module: dict[int, list] = defaultdict(list)
+    by_module: dict[int, list[tuple[Lesson, datetime]]] = defaultdict(list)
     rows = (
         Progress.objects.filter(user_id=client_id, completed_at__isnull=False)
         .order_by("completed_at")
@@ -261,7 +270,7 @@ def client_progress(client_id: int) -> list[ModuleProgress]:
     )
     for lesson_id, completed_at in rows:
         lesson = course.lessons_by_id.get(lesson_id)
-        if lesson and lesson.is_published:
+        if lesson and lesson.is_published and completed_at:  # never None here: the filter
             by_module[lesson.module_id].append((lesson, completed_at))
     return [
         ModuleProgress(m, counts.get(m.id, 0), by_module[m.id])
@@ -289,13 +298,17 @@ def group_links(group: ClientGroup) -> list[CareLink]:
     return list(CareLink.objects.active().filter(memberships__group=group).order_by("client_alias"))
 
 
+Target = Module | Lesson | None  # Assignment.target
+TargetKey = tuple[int | None, int | None]  # (module id, lesson id)
+
+
 @dataclass
 class GroupTable:
     """The group's progress: a row per member, a column per module or lesson given to the
     group, each cell (the column's target, that member's own assignment or None)."""
 
-    targets: list
-    rows: list[tuple[CareLink, list[tuple[object, AssignmentStatus | None]]]]
+    targets: list[Target]
+    rows: list[tuple[CareLink, list[tuple[Target, AssignmentStatus | None]]]]
 
 
 def group_progress(group: ClientGroup, links: list[CareLink]) -> GroupTable:
@@ -306,8 +319,8 @@ def group_progress(group: ClientGroup, links: list[CareLink]) -> GroupTable:
     )
     _attach_targets(assignments, {link.id: link for link in links})
     statuses = assignment_statuses(assignments)
-    targets: dict[tuple, object] = {}
-    cells: dict[tuple, AssignmentStatus] = {}
+    targets: dict[TargetKey, Target] = {}
+    cells: dict[tuple[int, TargetKey], AssignmentStatus] = {}
     for status in statuses:  # oldest first: a later assignment of the same target wins
         a = status.assignment
         key = (a.module_id, a.lesson_id)
@@ -323,7 +336,9 @@ def group_progress(group: ClientGroup, links: list[CareLink]) -> GroupTable:
 # Sharing ----------------------------------------------------------------------------------------
 
 
-def sharing_options(user, reflections: list[Reflection]) -> tuple[list[CareLink], dict]:
+def sharing_options(
+    user: User, reflections: list[Reflection]
+) -> tuple[list[CareLink], dict[int, dict[int, datetime]]]:
     """The links the user may share on, and for each reflection when it was shared on which
     link: ``{reflection id: {link id: shared_at}}``."""
     links = list(CareLink.objects.shareable_by(user).select_related("therapist"))
@@ -336,7 +351,7 @@ def sharing_options(user, reflections: list[Reflection]) -> tuple[list[CareLink]
     return links, shared
 
 
-def shared_count(user) -> int:
+def shared_count(user: User) -> int:
     """How many of the user's answers an active link can read."""
     return (
         Reflection.objects.for_owner(user)

@@ -9,8 +9,7 @@ class ReflectionAdmin(admin.ModelAdmin):
 
     list_display = ["id", "user", "prompt", "updated_at"]
     list_select_related = ["user", "prompt"]
-    fields = ["user", "prompt", "created_at", "updated_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "prompt", "created_at", "updated_at")
     search_fields = ["user__email", "prompt__key"]
 
     def has_add_permission(self, request):

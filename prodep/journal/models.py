@@ -1,16 +1,22 @@
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from lessons.models import Prompt
 from prodep import crypto
+
+if TYPE_CHECKING:
+    from prodep.accounts.models import User
 
 # The one limit on an answer's length: the form, save_answer and the lesson page's textarea
 # (maxlength) all read it.
 MAX_ANSWER_LENGTH = 20_000
 
 
-class ReflectionQuerySet(models.QuerySet):
-    def for_owner(self, user):
+class ReflectionQuerySet(models.QuerySet["Reflection"]):
+    def for_owner(self, user: "User | AnonymousUser") -> Self:
         """The only way views look reflections up: a reader sees their own, nobody else's."""
         if not user.is_authenticated:
             return self.none()
@@ -33,6 +39,11 @@ class Reflection(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Not columns: what the journal page shows with each answer, set by journal_for.
+    edit_url: str
+    delete_url: str
+    share_url: str
+    label: str
 
     objects = ReflectionQuerySet.as_manager()
 

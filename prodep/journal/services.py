@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
@@ -17,6 +18,11 @@ from prodep.urlkit import url_for_pk
 
 from .models import MAX_ANSWER_LENGTH, Reflection
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from prodep.accounts.models import User
+
 
 class AnswerError(ValueError):
     """The answer cannot be saved; the message is safe to show the reader."""
@@ -29,7 +35,7 @@ class SaveResult:
     conflict: bool  # another tab or device had saved a newer version first
 
 
-def answerable_prompt(user, key: str) -> Prompt:
+def answerable_prompt(user: User | AnonymousUser, key: str) -> Prompt:
     """A live prompt in a lesson this user may read, or ``AnswerError``."""
     prompt = (
         Prompt.objects.filter(key=key, is_live=True, lesson__in=Lesson.objects.visible_to(user))
@@ -52,7 +58,7 @@ def validate_text(text: str) -> str:
     return text
 
 
-def save_answer(user, key: str, text: str, base_version: int | None = None) -> SaveResult:
+def save_answer(user: User, key: str, text: str, base_version: int | None = None) -> SaveResult:
     """Create or update the reader's answer to prompt ``key``; the newest save wins.
 
     ``base_version`` is the version the form was showing. If it is older than the stored one,
@@ -95,7 +101,7 @@ def update_reflection(reflection: Reflection, text: str) -> Reflection:
     return reflection
 
 
-def answers_for_lesson(user, lesson: Lesson) -> dict[str, Reflection]:
+def answers_for_lesson(user: User | AnonymousUser, lesson: Lesson) -> dict[str, Reflection]:
     """The reader's answers to this lesson's prompts, keyed by prompt key. One query."""
     if not user.is_authenticated:
         return {}
@@ -128,14 +134,14 @@ COURSE_ORDER = ("prompt__lesson__module__position", "prompt__lesson__position", 
 @dataclass
 class JournalPage:
     groups: list[JournalGroup]
-    page: Page
+    page: Page[Reflection]
 
     @property
     def reflections(self) -> list[Reflection]:
         return [r for group in self.groups for r in group.reflections]
 
 
-def journal_for(user, page_number=1) -> JournalPage:
+def journal_for(user: User, page_number: int | str = 1) -> JournalPage:
     """One page of the reader's answers, grouped by module and lesson, in course order.
 
     A page holds ``JOURNAL_PAGE_SIZE`` answers: each is decrypted and carries a share form, so a
@@ -164,7 +170,7 @@ def journal_for(user, page_number=1) -> JournalPage:
     return JournalPage(groups, page)
 
 
-def journal_url(user, reflection: Reflection, *, scroll: bool = True) -> str:
+def journal_url(user: User, reflection: Reflection, *, scroll: bool = True) -> str:
     """The journal page that holds this answer, scrolled to it if ``scroll``."""
     url = reverse("journal:index")
     ids = list(

@@ -22,7 +22,9 @@ def save_answer(request, prompt_key):
     form = AnswerForm(request.POST)
     try:
         if not form.is_valid():
-            raise services.AnswerError(" ".join(e for errs in form.errors.values() for e in errs))
+            raise services.AnswerError(
+                " ".join(str(e) for errs in form.errors.values() for e in errs)
+            )
         result = services.save_answer(
             request.user, prompt_key, form.cleaned_data["text"], form.cleaned_data["version"]
         )
