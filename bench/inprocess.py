@@ -85,7 +85,7 @@ def measure(client, path: str, repeat: int) -> tuple[float, float]:
 
     with connection.execute_wrapper(count):
         client.get(path)
-    start = time.process_time()  # this process's CPU time: steadier than the clock on a busy machine
+    start = time.process_time()  # CPU time: steadier than the clock on a busy machine
     for _ in range(repeat):
         client.get(path)
     return (time.process_time() - start) * 1000 / repeat, len(queries)
