@@ -9,16 +9,26 @@ into ordinary model instances with ``Model.from_db``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, TypeAlias, cast
 
-from django.contrib.auth import get_user_model
 from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
+
+from .models import User
 
 # The user's one-to-one rows that every signed-in page reads (discreet mode, time zone, the
 # therapist gate): loaded with the user, so no page asks for them again.
 USER_RELATIONS = ("profile", "therapist_profile")
+
+
+# A string: Django's Field is generic for the type checker only.
+Field: TypeAlias = "models.Field[Any, Any]"
+# A column's converters, called as converter(value, expression, connection), and its expression.
+_Converters = tuple[tuple[Callable[..., Any], ...], Any]
 
 
 @dataclass(frozen=True)
@@ -27,11 +37,13 @@ class _Part:
 
     model: type[models.Model]
     attnames: tuple[str, ...]
-    converters: tuple[tuple, ...]  # per column: the converters the ORM would apply
+    converters: tuple[_Converters, ...]  # per column: what the ORM would apply to its value
     start: int
     relation: str = ""  # the user's accessor for this row; "" for the user itself
 
-    def instance(self, row: tuple, using: str, connection) -> models.Model | None:
+    def instance(
+        self, row: tuple[Any, ...], using: str, connection: BaseDatabaseWrapper
+    ) -> models.Model | None:
         values = list(row[self.start : self.start + len(self.attnames)])
         if values[0] is None and self.relation:
             return None  # no such row (a LEFT JOIN's empty side)
@@ -41,14 +53,27 @@ class _Part:
         return self.model.from_db(using, self.attnames, values)
 
 
-def _converters(field, connection) -> tuple:
+def _converters(field: Field, connection: BaseDatabaseWrapper) -> _Converters:
     expression = field.get_col(field.model._meta.db_table)
     found = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
     return (tuple(found), expression)
 
 
-def _columns(model: type[models.Model], alias: str, quote) -> list[str]:
-    return [f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields]
+def _column(field: Field) -> str:
+    """A concrete field's column (the stubs allow None, which only non-concrete fields have)."""
+    return cast(str, field.column)
+
+
+def _primary_key() -> Field:
+    return User._meta.pk
+
+
+def _link_to_user(relation: str) -> models.OneToOneField[Any, Any]:
+    """The one-to-one field on another model that ``user.<relation>`` follows back."""
+    found = User._meta.get_field(relation)
+    if not isinstance(found, models.OneToOneRel):
+        raise TypeError(f"User.{relation} is not a reverse one-to-one relation")
+    return found.field
 
 
 @cache
@@ -56,55 +81,54 @@ def _user_query(using: str) -> tuple[str, tuple[_Part, ...]]:
     """SELECT user, profile, therapist profile ... WHERE user.id = %s, and how to read a row."""
     connection = connections[using]
     quote = connection.ops.quote_name
-    user_model = get_user_model()
-    parts, columns, joins, start = [], [], [], 0
-    models_with_alias = [(user_model, "u", "")] + [
-        (user_model._meta.get_field(name).related_model, f"r{i}", name)
-        for i, name in enumerate(USER_RELATIONS)
-    ]
-    for model, alias, relation in models_with_alias:
+    user_pk = f"u.{quote(_column(_primary_key()))}"
+    parts: list[_Part] = []
+    columns: list[str] = []
+    joins: list[str] = []
+    tables: list[tuple[type[models.Model], str, str]] = [(User, "u", "")]
+    for i, relation in enumerate(USER_RELATIONS):
+        link = _link_to_user(relation)
+        alias = f"r{i}"
+        tables.append((link.model, alias, relation))
+        joins.append(
+            f"LEFT OUTER JOIN {quote(link.model._meta.db_table)} {alias} "
+            f"ON {alias}.{quote(_column(link))} = {user_pk}"
+        )
+    for model, alias, relation in tables:
         fields = model._meta.concrete_fields
         converters = tuple(_converters(field, connection) for field in fields)
         attnames = tuple(field.attname for field in fields)
-        parts.append(_Part(model, attnames, converters, start, relation))
-        columns += _columns(model, alias, quote)
-        start += len(fields)
-        if relation:
-            link = user_model._meta.get_field(relation).field  # the OneToOneField to the user
-            joins.append(
-                f"LEFT OUTER JOIN {quote(model._meta.db_table)} {alias} "
-                f"ON {alias}.{quote(link.column)} = u.{quote(user_model._meta.pk.column)}"
-            )
+        parts.append(_Part(model, attnames, converters, len(columns), relation))
+        columns += [f"{alias}.{quote(_column(field))}" for field in fields]
     sql = (
-        f"SELECT {', '.join(columns)} FROM {quote(user_model._meta.db_table)} u "
-        f"{' '.join(joins)} WHERE u.{quote(user_model._meta.pk.column)} = %s"
+        f"SELECT {', '.join(columns)} FROM {quote(User._meta.db_table)} u "
+        f"{' '.join(joins)} WHERE {user_pk} = %s"
     )
     return sql, tuple(parts)
 
 
-def load_user(user_id) -> models.Model | None:
+def load_user(user_id: object) -> User | None:
     """The user with ``USER_RELATIONS`` attached (``None`` cached where a row is missing), as
     ``select_related(*USER_RELATIONS).get(pk=user_id)`` would give it; None if no such user."""
-    user_model = get_user_model()
     try:
-        user_id = user_model._meta.pk.to_python(user_id)
+        pk = _primary_key().to_python(user_id)
     except Exception:  # a session holding something that is not an id: nobody
         return None
-    using = router.db_for_read(user_model)
+    using = router.db_for_read(User)
     connection = connections[using]
     sql, parts = _user_query(using)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
+        cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:
         return None
-    user = parts[0].instance(row, using, connection)
+    user = cast(User, parts[0].instance(row, using, connection))
     for part in parts[1:]:
         related = part.instance(row, using, connection)
-        descriptor = getattr(user_model, part.relation)
-        descriptor.related.set_cached_value(user, related)
+        link = _link_to_user(part.relation)
+        link.remote_field.set_cached_value(user, related)  # user.<relation>, None included
         if related is not None:
-            descriptor.related.field.set_cached_value(related, user)
+            link.set_cached_value(related, user)  # <related>.user
     return user
 
 
