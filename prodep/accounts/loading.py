@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, TypeAlias, cast
+from typing import Any, cast
 
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -25,8 +25,8 @@ from .models import User
 USER_RELATIONS = ("profile", "therapist_profile")
 
 
-# A string: Django's Field is generic for the type checker only.
-Field: TypeAlias = "models.Field[Any, Any]"
+# Evaluated lazily: Django's Field is generic for the type checker only.
+type Field = models.Field[Any, Any]
 # A column's converters, called as converter(value, expression, connection), and its expression.
 _Converters = tuple[tuple[Callable[..., Any], ...], Any]
 
