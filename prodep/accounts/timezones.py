@@ -8,7 +8,7 @@ request by ``SignedInMiddleware``. Until it is known, pages show UTC and say so.
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -65,6 +65,18 @@ def _utc_named(text: str) -> str:
 # The site is written in English only. Formatting by hand, not with Django's date formatter,
 # matters on pages that show a time per row (the journal, the client page).
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_text(value) -> str:
+    """ "1 Dec 2026": a date as it is, a moment in the active zone (as ``|date:"j M Y"``)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = value
+    else:
+        moment = local(value)
+        if moment is None:
+            return ""
+        day = moment.date()
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def when_text(value) -> str:

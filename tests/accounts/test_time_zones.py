@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from prodep.accounts.models import Profile
-from prodep.accounts.timezones import clock_text, when_text
+from prodep.accounts.timezones import clock_text, day_text, when_text
 from prodep.journal.models import Reflection
 from tests.factories import answer, make_course, make_user, sign_in, sync
 
@@ -222,5 +222,10 @@ def test_times_read_as_djangos_date_format_would_write_them(month):
         local = timezone.localtime(moment)
         assert when_text(moment) == date_format(local, "j M Y, H:i")
         assert clock_text(moment) == date_format(local, "H:i")
+        assert day_text(moment) == date_format(local, "j M Y")
+        assert day_text(moment.date()) == date_format(moment.date(), "j M Y")
     with timezone.override("UTC"):
         assert when_text(moment) == date_format(moment, "j M Y, H:i") + " UTC"
+    late = datetime(2026, month, 3, 23, 30, tzinfo=UTC)  # already the 4th in Kolkata
+    with timezone.override("Asia/Kolkata"):
+        assert day_text(late) == date_format(timezone.localtime(late), "j M Y")

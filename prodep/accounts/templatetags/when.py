@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.timesince import timesince
 
-from prodep.accounts.timezones import clock_text, local, when_text
+from prodep.accounts.timezones import clock_text, day_text, local, when_text
 
 register = template.Library()
 
@@ -19,6 +19,12 @@ register = template.Library()
 def when(value) -> str:
     """ "1 Dec 2026, 10:56" in the reader's zone; "1 Dec 2026, 18:56 UTC" when it is unknown."""
     return when_text(value)
+
+
+@register.filter
+def day(value) -> str:
+    """ "1 Dec 2026": the day of a date, or of a moment in the reader's zone."""
+    return day_text(value)
 
 
 @register.filter
