@@ -1,11 +1,17 @@
-"""Content problems as Django system checks, so ``manage.py check`` reports them."""
+"""Content problems as Django system checks, so ``manage.py check`` reports them.
+
+Imported by ``LessonsConfig.ready()``, once the models are loaded.
+"""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.core import checks
+from django.db import connections
 
 from .content import check_tree
+from .models import Prompt
+from .sync import removed_prompts_with_answers
 
 ERROR_ID = "lessons.E001"
 WARNING_ID = "lessons.W001"
@@ -32,11 +38,6 @@ def check_removed_prompts(app_configs=None, databases=None, **kwargs):
     """Needs the database, so it runs with ``manage.py check --database default``."""
     if not databases:
         return []
-    from django.db import connections
-
-    from .models import Prompt
-    from .sync import removed_prompts_with_answers
-
     # ``migrate`` runs database checks before it creates the tables: nothing to check yet.
     if not all(
         Prompt._meta.db_table in connections[db].introspection.table_names() for db in databases
