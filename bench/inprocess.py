@@ -7,6 +7,7 @@ the anonymous floor, and queries per request. ``--profile PAGE`` prints the top 
 page (cProfile, cumulative). Figures are for comparing two versions of the code on one machine.
 
 Usage: .venv/bin/python bench/inprocess.py [--repeat 300] [--profile floor]
+       [--database-url postgres://postgres@127.0.0.1:5432/prodep_inprocess]
 """
 
 import argparse
@@ -25,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 PAGES = ["floor (anonymous)", "floor", "lesson", "dashboard", "journal", "roster", "client"]
 
 
-def configure(folder: Path) -> None:
+def configure(folder: Path, database_url: str) -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
         BENCH_STATIC_ROOT=str(folder / "static"),
@@ -35,7 +36,7 @@ def configure(folder: Path) -> None:
         ALLOWED_HOSTS="127.0.0.1",
         SECRET_KEY="bench-" + base64.urlsafe_b64encode(os.urandom(45)).decode(),
         REFLECTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
-        DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
+        DATABASE_URL=database_url or f"sqlite:///{folder / 'bench.sqlite3'}",
         CACHE_URL="",
         LOG_LEVEL="WARNING",
     )
@@ -95,9 +96,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=300)
     parser.add_argument("--profile", choices=PAGES)
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="an empty PostgreSQL database to fill (default: SQLite in a temporary folder)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        configure(Path(tmp))
+        configure(Path(tmp), args.database_url)
         pages = build()
         if args.profile:
             client, path = pages[args.profile]
