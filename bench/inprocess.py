@@ -6,7 +6,9 @@ full handler and middleware stack many times and prints milliseconds per request
 the anonymous floor, and queries per request. ``--profile PAGE`` prints the top costs of one
 page (cProfile, cumulative). Figures are for comparing two versions of the code on one machine.
 
-Usage: .venv/bin/python bench/inprocess.py [--repeat 300] [--profile floor]
+``--areas`` prints each page's top five costs by area (template engine, query building, ...).
+
+Usage: .venv/bin/python bench/inprocess.py [--repeat 300] [--profile floor | --areas]
        [--database-url postgres://postgres@127.0.0.1:5432/prodep_inprocess]
 """
 
@@ -22,6 +24,45 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+# Where a page's time goes, by the file a profiled function is in (first match wins).
+AREAS = [
+    ("measurement", ("django/test/",)),  # the test client itself: left out of the shares
+    (
+        "template engine",
+        (
+            "django/template/",
+            "templatetags/",
+            "utils/html",
+            "safestring",
+            "html/__init__",
+            "utils/formats",
+            "numberformat",
+            "dateformat",
+        ),
+    ),
+    ("query building", ("django/db/models/sql/", "django/db/models/expressions", "lookups")),
+    ("model instances and querysets", ("django/db/models/",)),
+    ("database driver", ("sqlite3", "psycopg", "django/db/backends/")),
+    ("decryption", ("cryptography", "fernet", "prodep/crypto", "journal/models")),
+    ("sessions, signing, CSRF", ("sessions/", "signing", "csrf", "hashlib", "hmac")),
+    ("URL reversing", ("django/urls/",)),
+    ("lazy objects and settings", ("utils/functional",)),
+    (
+        "request handling and middleware",
+        (
+            "core/handlers",
+            "middleware",
+            "django/http",
+            "allauth",
+            "whitenoise",
+            "contrib/auth",
+            "messages",
+        ),
+    ),
+    ("Prodep's own code", ("/prodep/", "/lessons/")),
+    ("the rest of Django and Python", ("",)),
+]
 
 PAGES = ["floor (anonymous)", "floor", "lesson", "dashboard", "journal", "roster", "client"]
 
@@ -92,10 +133,38 @@ def measure(client, path: str, repeat: int) -> tuple[float, float]:
     return (time.process_time() - start) * 1000 / repeat, len(queries)
 
 
+def areas(client, path: str, repeat: int) -> list[tuple[str, float]]:
+    """The page's own time (cProfile's tottime) summed by area, largest first, as shares.
+
+    A built-in function (``len``, a C method) has no file of its own: its time goes to the
+    areas of the functions that called it, in proportion to what each caller spent in it.
+    """
+    profile = cProfile.Profile()
+    profile.runcall(lambda: [client.get(path) for _ in range(repeat)])
+    stats = pstats.Stats(profile).stats
+
+    def area(filename: str) -> str:
+        return next(name for name, parts in AREAS if any(p in filename for p in parts))
+
+    totals: dict[str, float] = {}
+    for (filename, _, _), (_, _, tottime, _, callers) in stats.items():
+        if filename != "~" or not callers:
+            totals[area(filename)] = totals.get(area(filename), 0.0) + tottime
+            continue
+        spent = sum(c[2] for c in callers.values()) or 1.0
+        for (caller_file, _, _), c in callers.items():
+            share = tottime * c[2] / spent
+            totals[area(caller_file)] = totals.get(area(caller_file), 0.0) + share
+    totals.pop("measurement", None)
+    whole = sum(totals.values()) or 1.0
+    return sorted(((a, t / whole) for a, t in totals.items()), key=lambda at: -at[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=300)
     parser.add_argument("--profile", choices=PAGES)
+    parser.add_argument("--areas", action="store_true", help="each page's top five costs")
     parser.add_argument(
         "--database-url",
         default="",
@@ -116,6 +185,12 @@ def main() -> None:
                 stats.print_callers(os.environ["CALLERS"])
             if os.environ.get("CALLEES"):
                 stats.print_callees(os.environ["CALLEES"])
+            return
+        if args.areas:
+            for page, (client, path) in pages.items():
+                measure(client, path, 10)
+                top = areas(client, path, args.repeat)[:5]
+                print(f"{page}: " + "; ".join(f"{a} {share:.0%}" for a, share in top))
             return
         anonymous = None
         print(f"{'page':<20}{'ms':>8}{'÷ anon':>8}{'queries':>9}")
