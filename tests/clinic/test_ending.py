@@ -178,3 +178,17 @@ def test_another_therapists_links_are_404_on_every_link_address(client, care_lin
         assert client.post(url).status_code == 404, name
     care_link.refresh_from_db()
     assert care_link.ended_at is not None
+
+
+def test_undoing_from_a_page_loaded_before_the_link_changed_changes_nothing(therapist, care_link):
+    actions.end_link(care_link, by=CareLink.EndedBy.THERAPIST)
+    stale = CareLink.objects.get(pk=care_link.pk)
+    actions.restore_link(CareLink.objects.get(pk=care_link.pk))
+    actions.end_link(CareLink.objects.get(pk=care_link.pk), by=CareLink.EndedBy.THERAPIST)
+    try:
+        actions.restore_link(stale)
+    except actions.ClinicError as error:
+        assert "changed since the page was loaded" in str(error)
+    else:
+        raise AssertionError("expected a ClinicError")
+    assert CareLink.objects.get(pk=care_link.pk).ended_at is not None
