@@ -192,3 +192,16 @@ def test_undoing_from_a_page_loaded_before_the_link_changed_changes_nothing(ther
     else:
         raise AssertionError("expected a ClinicError")
     assert CareLink.objects.get(pk=care_link.pk).ended_at is not None
+
+
+def test_a_link_the_client_ended_cannot_be_undone_by_the_therapist(therapist, care_link):
+    actions.end_link(care_link, by=CareLink.EndedBy.CLIENT)
+    ended = CareLink.objects.get(pk=care_link.pk)
+    assert ended.undo_until is None
+    try:
+        actions.restore_link(ended)
+    except actions.ClinicError as error:
+        assert "cannot be undone" in str(error)
+    else:
+        raise AssertionError("expected a ClinicError")
+    assert CareLink.objects.get(pk=care_link.pk).ended_at is not None
