@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -116,18 +118,20 @@ def test_plain_migrate_then_sync_work_on_a_new_production_database(tmp_path):
     assert "created" in sync.stdout
 
 
-def test_a_reflection_key_that_is_no_fernet_key_is_named_by_its_position():
-    keys = f"{KEYS['REFLECTION_KEYS']},not-a-key"
-    result = run_manage("check", DEBUG="false", SECRET_KEY=KEYS["SECRET_KEY"], REFLECTION_KEYS=keys)
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"REFLECTION_KEYS": f"{KEYS['REFLECTION_KEYS']},not-a-key"},
+            "REFLECTION_KEYS: key 2 is not a valid Fernet key",
+        ),
+        ({"CACHE_URL": "memcached://127.0.0.1:11211"}, "CACHE_URL must be a redis:// URL"),
+    ],
+)
+def test_a_malformed_key_or_cache_url_is_refused_naming_it(env, message):
+    result = run_manage("check", DEBUG="false", **{**KEYS, **env})
     assert result.returncode != 0
-    assert "REFLECTION_KEYS: key 2 is not a valid Fernet key" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_a_cache_url_that_is_not_redis_is_refused():
-    result = run_manage("check", DEBUG="false", CACHE_URL="memcached://127.0.0.1:11211", **KEYS)
-    assert result.returncode != 0
-    assert "CACHE_URL must be a redis:// URL" in result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
 
 
 def _setting(expression: str, **env: str) -> str:
