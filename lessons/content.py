@@ -320,7 +320,7 @@ def render_files(tree: Tree, files: list[ContentFile]) -> dict[str, Rendered]:
             ) as pool:
                 results = pool.map(_render, [(f.text, f.path) for f in files], chunksize=16)
                 return {f.path: result for f, result in zip(files, results, strict=True)}
-        except (OSError, BrokenProcessPool):
+        except (OSError, BrokenProcessPool):  # pragma: no cover - a host that cannot spawn
             pass  # no processes to be had here: render in this one
     return {f.path: render_file(tree, f) for f in files}
 
@@ -328,11 +328,17 @@ def render_files(tree: Tree, files: list[ContentFile]) -> dict[str, Rendered]:
 _renderer_context: dict = {}
 
 
-def _start_renderer(url_for_path: dict[str, str], vocabulary: Vocabulary) -> None:
+# The two below run in the worker processes, which coverage does not follow; the output they
+# give is checked in tests/lessons/test_parallel_render.py.
+def _start_renderer(  # pragma: no cover
+    url_for_path: dict[str, str], vocabulary: Vocabulary
+) -> None:
     _renderer_context.update(url_for_path=url_for_path, vocabulary=vocabulary)
 
 
-def _render(job: tuple[str, str]) -> Rendered:
+def _render(  # pragma: no cover
+    job: tuple[str, str],
+) -> Rendered:
     text, path = job
     return render_document(text, path, **_renderer_context)
 

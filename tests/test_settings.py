@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -114,3 +116,55 @@ def test_plain_migrate_then_sync_work_on_a_new_production_database(tmp_path):
     sync = run_manage("sync_content", **env)
     assert sync.returncode == 0, sync.stderr[-2000:]
     assert "created" in sync.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"REFLECTION_KEYS": f"{KEYS['REFLECTION_KEYS']},not-a-key"},
+            "REFLECTION_KEYS: key 2 is not a valid Fernet key",
+        ),
+        ({"CACHE_URL": "memcached://127.0.0.1:11211"}, "CACHE_URL must be a redis:// URL"),
+    ],
+)
+def test_a_malformed_key_or_cache_url_is_refused_naming_it(env, message):
+    result = run_manage("check", DEBUG="false", **{**KEYS, **env})
+    assert result.returncode != 0
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def _setting(expression: str, **env: str) -> str:
+    result = run_manage(
+        "shell", "-c", f"from django.conf import settings; print({expression})", **env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]  # after the shell's own greeting
+
+
+def test_development_prints_mail_to_the_console():
+    backend = "settings.MAILERS['default']['BACKEND']"
+    assert _setting(backend, DEBUG="true", **KEYS).endswith("console.EmailBackend")
+    assert _setting(backend, DEBUG="false", **KEYS).endswith("smtp.EmailBackend")
+
+
+def test_postgresql_uses_the_health_checked_backend_and_a_connect_timeout():
+    url = "postgres://prodep@127.0.0.1:5432/prodep"
+    database = "settings.DATABASES['default']"
+    engine, timeout = _setting(
+        f"{database}['ENGINE'], {database}['OPTIONS']['connect_timeout']",
+        DEBUG="false",
+        DATABASE_URL=url,
+        DATABASE_CONNECT_TIMEOUT="3",
+        **KEYS,
+    ).split()
+    assert (engine, timeout) == ("prodep.database", "3")
+
+
+def test_a_local_env_file_is_read_without_comments_blanks_or_quotes(tmp_path):
+    from prodep.settings import read_dotenv
+
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("# keys\n\nSECRET_KEY = 'abc'\nDEBUG=\"true\"\nnot a setting\n")
+    assert read_dotenv(dotenv) == {"SECRET_KEY": "abc", "DEBUG": "true"}
+    assert read_dotenv(tmp_path / "missing.env") == {}

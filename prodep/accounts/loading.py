@@ -71,7 +71,7 @@ def _primary_key() -> Field:
 def _link_to_user(relation: str) -> models.OneToOneField[Any, Any]:
     """The one-to-one field on another model that ``user.<relation>`` follows back."""
     found = User._meta.get_field(relation)
-    if not isinstance(found, models.OneToOneRel):
+    if not isinstance(found, models.OneToOneRel):  # pragma: no cover - a mistake in this module
         raise TypeError(f"User.{relation} is not a reverse one-to-one relation")
     return found.field
 

@@ -86,7 +86,7 @@ def forget_removed_authenticators(request: HttpRequest, user) -> None:
     (allauth sends the removed authenticator after deleting it, without its id: the records
     kept are those of the authenticators the account still has.)
     """
-    if request.user.pk != user.pk:
+    if request.user.pk != user.pk:  # pragma: no cover - allauth sends only one's own removals
         return
     remaining = set(Authenticator.objects.filter(user_id=user.pk).values_list("pk", flat=True))
     records = get_authentication_records(request, user)

@@ -106,7 +106,7 @@ def accept_invitation(user: User, token: str, alias: str) -> CareLink:
                 return CareLink.objects.create(
                     therapist=invitation.therapist, client=user, client_alias=alias
                 )
-        except IntegrityError:
+        except IntegrityError:  # pragma: no cover - race: the same link made in another tab
             return CareLink.objects.for_client(user).get(therapist=invitation.therapist)
 
 

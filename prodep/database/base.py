@@ -16,7 +16,8 @@ from django.db.backends.postgresql import base
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    def is_usable(self) -> bool:
+    # PostgreSQL only; the suite covers it when run on PostgreSQL (test_connection_health.py).
+    def is_usable(self) -> bool:  # pragma: no cover
         connection = self.connection
         if connection is None or connection.closed or connection.broken:
             return False

@@ -76,7 +76,7 @@ def save_answer(user: User, key: str, text: str, base_version: int | None = None
                 with transaction.atomic():
                     reflection.save()
                 return SaveResult(reflection, created=True, conflict=False)
-            except IntegrityError:
+            except IntegrityError:  # pragma: no cover - a race, as the comment below says
                 # Another request created it between our read and our insert.
                 existing = Reflection.objects.get(user=user, prompt=prompt)
         conflict = base_version is not None and base_version != existing.version

@@ -73,7 +73,7 @@ def edit(request, pk):
         if form.is_valid():
             try:
                 services.update_reflection(reflection, form.cleaned_data["text"])
-            except services.AnswerError as error:
+            except services.AnswerError as error:  # pragma: no cover - the form has the limits
                 form.add_error("text", str(error))
             else:
                 messages.success(request, "Your answer was saved.")

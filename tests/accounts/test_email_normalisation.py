@@ -2,9 +2,11 @@
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from prodep.accounts.emails import login_key, normalise_email
 from prodep.accounts.models import User
 from tests.factories import PASSWORD, make_user, sign_in
 
@@ -63,3 +65,33 @@ def test_adding_a_look_alike_of_anothers_address_is_refused_or_the_same(client, 
     client.post(reverse("account_email"), {"action_add": "", "email": FULLWIDTH})
     emails = set(EmailAddress.objects.filter(user=other).values_list("email", flat=True))
     assert CYRILLIC not in emails and FULLWIDTH not in emails
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("no-at-sign.example.com", "invalid"),
+        ("@example.com", "invalid"),
+        ("partner@", "invalid"),
+        ("partner@exa..mple.com", "invalid"),  # an empty label: no IDNA spelling
+        ("partner@\u30a2\u0430.jp", "mixed_scripts"),  # a katakana letter beside a Cyrillic one
+    ],
+)
+def test_an_address_with_no_one_spelling_is_refused_with_its_reason(value, code):
+    with pytest.raises(ValidationError) as refused:
+        normalise_email(value)
+    assert refused.value.code == code
+
+
+def test_a_japanese_domain_in_katakana_and_kanji_is_accepted():
+    assert normalise_email("partner@\u30e9\u30fc\u30e1\u30f3\u98df\u5802.jp").endswith(".jp")
+
+
+def test_failed_log_ins_with_text_that_is_no_address_are_still_counted_by_one_key():
+    assert login_key("  NOT AN ADDRESS ") == "not an address"
+    assert login_key(FULLWIDTH) == "partner@example.com"
+
+
+def test_an_account_cannot_be_created_without_an_address(db):
+    with pytest.raises(ValueError, match="email address is required"):
+        User.objects.create_user(email="", password=PASSWORD)

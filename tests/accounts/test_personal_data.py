@@ -117,3 +117,45 @@ def test_a_declaration_says_how_it_is_exported():
             admin=Admin.EDITABLE,
             export=("somewhere", lambda user: []),
         )
+
+
+def test_the_admin_names_everything_that_goes_with_a_deleted_account(
+    admin_client, therapist, care_link, client_a, reflection_a
+):
+    """The delete page lists each related record by name: staff see what they remove."""
+    from django.urls import reverse
+
+    from lessons.catalogue import mark_opened
+    from lessons.models import Lesson
+    from prodep.clinic import actions
+    from prodep.clinic.access import log_access
+    from prodep.clinic.models import AccessLog
+
+    lesson = Lesson.objects.get(slug="lesson-1")
+    mark_opened(client_a, lesson)
+    actions.set_shares(client_a, reflection_a, {care_link.id})
+    actions.save_assignment(care_link, lesson, "Read this", None)
+    group = actions.save_group(therapist, "Tuesday group", [care_link])
+    log_access(therapist, client_a.id, AccessLog.What.CLIENT_PAGE)
+    invitation, _ = actions.create_invitation(therapist)
+
+    def delete_page(user):
+        url = reverse("admin:accounts_user_delete", args=[user.pk])
+        return admin_client.get(url).content.decode()
+
+    client_page = delete_page(client_a)
+    for name in (
+        "Profile of a@example.com",
+        f"Sam with {therapist}",
+        f"{lesson} for Sam",
+        f"Reflection {reflection_a.pk} shared on link {care_link.pk}",
+        f"Link {care_link.pk} in group {group.pk}",
+        f"{client_a} · {lesson}",
+    ):
+        assert name in client_page
+    therapist_page = delete_page(therapist.user)
+    assert f"Invitation {invitation.pk} from {therapist}" in therapist_page
+    assert "Tuesday group" in therapist_page
+    entry = AccessLog.objects.get(client=client_a)
+    entry_page = admin_client.get(reverse("admin:clinic_accesslog_change", args=[entry.pk]))
+    assert f"{therapist}: Viewed your progress page" in entry_page.content.decode()

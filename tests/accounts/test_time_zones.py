@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from prodep.accounts.models import Profile
+from prodep.accounts.templatetags.when import ago
 from prodep.accounts.timezones import clock_text, day_text, when_text
 from prodep.journal.models import Reflection
 from tests.factories import answer, make_course, make_user, sign_in, sync
@@ -229,3 +230,19 @@ def test_times_read_as_djangos_date_format_would_write_them(month):
     late = datetime(2026, month, 3, 23, 30, tzinfo=UTC)  # already the 4th in Kolkata
     with timezone.override("Asia/Kolkata"):
         assert day_text(late) == date_format(timezone.localtime(late), "j M Y")
+
+
+@pytest.mark.parametrize("value", [None, "", "not a date", 42])
+def test_a_missing_or_unreadable_time_shows_nothing_rather_than_an_error(value):
+    assert when_text(value) == ""
+    assert day_text(value) == ""
+    assert ago(value) == ""
+
+
+def test_a_moment_within_the_last_minute_is_just_now():
+    assert ago(timezone.now()) == "just now"
+
+
+def test_a_time_without_a_zone_is_read_as_utc():
+    with timezone.override("UTC"):
+        assert when_text(datetime(2026, 12, 1, 18, 56)) == "1 Dec 2026, 18:56 UTC"

@@ -227,3 +227,10 @@ def test_update_emails_are_off_by_default_and_neutral_when_on(
 def test_last_activity_reads_coarsely(elapsed, text):
     now = timezone.now()
     assert ago(now - elapsed, now) == text
+
+
+def test_a_reflection_of_someone_else_cannot_be_shared(therapist, care_link, reflection_a):
+    other = make_user()
+    with pytest.raises(actions.ClinicError, match="not yours"):
+        actions.set_shares(other, reflection_a, {care_link.id})
+    assert not Share.objects.exists()

@@ -4,6 +4,7 @@ assignments and shares, and the client is told both ways."""
 
 from html import unescape
 
+import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
@@ -178,3 +179,22 @@ def test_another_therapists_links_are_404_on_every_link_address(client, care_lin
         assert client.post(url).status_code == 404, name
     care_link.refresh_from_db()
     assert care_link.ended_at is not None
+
+
+def test_undoing_from_a_page_loaded_before_the_link_changed_changes_nothing(therapist, care_link):
+    actions.end_link(care_link, by=CareLink.EndedBy.THERAPIST)
+    stale = CareLink.objects.get(pk=care_link.pk)
+    actions.restore_link(CareLink.objects.get(pk=care_link.pk))
+    actions.end_link(CareLink.objects.get(pk=care_link.pk), by=CareLink.EndedBy.THERAPIST)
+    with pytest.raises(actions.ClinicError, match="changed since the page was loaded"):
+        actions.restore_link(stale)
+    assert CareLink.objects.get(pk=care_link.pk).ended_at is not None
+
+
+def test_a_link_the_client_ended_cannot_be_undone_by_the_therapist(therapist, care_link):
+    actions.end_link(care_link, by=CareLink.EndedBy.CLIENT)
+    ended = CareLink.objects.get(pk=care_link.pk)
+    assert ended.undo_until is None
+    with pytest.raises(actions.ClinicError, match="cannot be undone"):
+        actions.restore_link(ended)
+    assert CareLink.objects.get(pk=care_link.pk).ended_at is not None

@@ -154,3 +154,12 @@ def test_deleting_a_group_asks_first_and_keeps_the_assignments(client, therapist
     assert client.post(url).url == reverse("clinic:roster")
     assert not ClientGroup.objects.exists()
     assert Assignment.objects.get().link == care_link
+
+
+def test_saving_a_second_group_under_a_used_name_is_refused(therapist, care_link):
+    actions.save_group(therapist, "Tuesday group", [care_link])
+    with pytest.raises(
+        actions.ClinicError, match="You already have a group called “Tuesday group”"
+    ):
+        actions.save_group(therapist, "Tuesday group", [])
+    assert ClientGroup.objects.count() == 1

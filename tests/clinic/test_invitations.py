@@ -3,11 +3,12 @@
 import re
 from html import unescape
 
+import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from prodep.clinic.actions import create_invitation
+from prodep.clinic.actions import ClinicError, accept_invitation, create_invitation
 from prodep.clinic.models import CareLink, Invitation
 from tests.factories import make_therapist, make_user, sign_in
 
@@ -156,3 +157,31 @@ def test_a_new_client_signs_up_from_the_link_and_comes_back_to_it(client, therap
     assert response.url == path
     client.post(path, {"alias": "Robin"})
     assert CareLink.objects.get().client_alias == "Robin"
+
+
+def test_a_therapist_cannot_accept_their_own_invitation(client, therapist):
+    _, url = create_invitation(therapist)
+    client.force_login(therapist.user)
+    response = client.post(path_of(url), {"alias": "Me"})
+    assert response.status_code == 200
+    assert b"You cannot accept your own invitation." in response.content
+    assert not CareLink.objects.exists()
+
+
+def test_a_name_of_only_spaces_is_refused(therapist, client_a):
+    _, url = create_invitation(therapist)
+    token = path_of(url).rstrip("/").rsplit("/", 1)[-1]
+    with pytest.raises(ClinicError, match="choose the name your therapist will see"):
+        accept_invitation(client_a, token, "   ")
+    assert not CareLink.objects.exists()
+
+
+def test_a_second_invitation_from_the_same_therapist_renames_the_one_link(
+    client, therapist, client_a
+):
+    client.force_login(client_a)
+    for alias in ("Jo", "Joanna"):
+        _, url = create_invitation(therapist)
+        assert client.post(path_of(url), {"alias": alias}).status_code == 302
+    link = CareLink.objects.get()
+    assert link.client_alias == "Joanna"

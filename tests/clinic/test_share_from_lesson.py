@@ -137,3 +137,10 @@ def test_the_lesson_page_of_a_reader_with_a_therapist_costs_one_query_more(
     client.get(LESSON)
     with django_assert_max_num_queries(LESSON_QUERIES + 1):  # what is shared on those links
         assert client.get(LESSON).status_code == 200
+
+
+def test_the_password_page_names_a_change_to_two_factor_sign_in(client, client_a):
+    client.force_login(client_a)
+    next_url = reverse("mfa_activate_totp")
+    html = client.get(reverse("account_reauthenticate"), {"next": next_url}).content.decode()
+    assert "You are about to change how you sign in with a second step." in html

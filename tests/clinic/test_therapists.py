@@ -68,3 +68,11 @@ def test_admin_rejects_with_an_action(admin_client, course):
     )
     profile.refresh_from_db()
     assert profile.status == "rejected"
+
+
+def test_a_visitor_who_is_not_signed_in_has_no_therapist_profile():
+    from django.contrib.auth.models import AnonymousUser
+
+    from prodep.clinic.reads import therapist_profile
+
+    assert therapist_profile(AnonymousUser()) is None

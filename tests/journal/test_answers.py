@@ -190,3 +190,29 @@ def test_the_journal_edit_form_without_a_text_field_changes_nothing(client, read
     assert response.status_code == 200
     assert "No answer text was sent" in response.content.decode()
     assert Reflection.objects.get(pk=reflection.pk).text == "Keep me too"
+
+
+def test_a_plain_form_post_from_an_older_tab_says_the_newer_text_was_kept(client, reader):
+    client.post(save_url(), {"text": "v1"})
+    client.post(save_url(), {"text": "v2 from tab A", "version": 1})
+    response = client.post(save_url(), {"text": "v3 from tab B", "version": 1}, follow=True)
+    assert b"also been changed in another tab" in response.content
+    assert Reflection.objects.get().text == "v3 from tab B"
+
+
+def test_a_nul_character_is_refused_by_the_service_too(reader):
+    with pytest.raises(AnswerError, match="cannot be saved"):
+        save_answer(reader, "p1", "before\x00after")
+    assert not Reflection.objects.exists()
+
+
+def test_a_visitor_who_is_not_signed_in_owns_no_answers(reader, course):
+    from django.contrib.auth.models import AnonymousUser
+
+    from lessons.models import Lesson
+    from prodep.journal.services import answers_for_lesson
+
+    answer(reader, "p1", "Mine")
+    visitor = AnonymousUser()
+    assert not Reflection.objects.for_owner(visitor).exists()
+    assert answers_for_lesson(visitor, Lesson.objects.get(slug="lesson-1")) == {}

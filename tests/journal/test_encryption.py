@@ -66,3 +66,9 @@ def test_the_admin_never_shows_reflection_text(stored, admin_client):
     html = response.content.decode()
     assert SECRET not in html
     assert raw_column(stored.pk) not in html
+
+
+def test_rotation_with_no_key_that_opens_an_answer_stops_with_a_clear_error(stored, settings):
+    settings.REFLECTION_KEYS = [new_key()]
+    with pytest.raises(ReflectionKeyError, match="could not be rotated: no key opens it"):
+        call_command("rotate_reflection_keys")

@@ -228,3 +228,9 @@ def test_the_preview_lists_a_files_checks_in_line_order(client, content_dir, db)
     assert lines == sorted(lines) and lines
     html = client.get(reverse("lessons:preview", args=["01-first/03-x.md"])).content.decode()
     assert re.findall(r"<strong>Line (\d+):</strong>", html) == ["5", "7"]
+
+
+def test_new_lesson_refuses_a_title_without_letters_or_digits(content_dir):
+    make_course(content_dir)
+    with pytest.raises(CommandError, match="at least one letter or digit"):
+        call_command("new_lesson", "first", "?!", "--path", str(content_dir))

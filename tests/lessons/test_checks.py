@@ -1,5 +1,7 @@
 """Every content check, with one failing fixture each, reported as path:line with a hint."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
@@ -207,3 +209,146 @@ def test_problems_surface_through_manage_py_check(content_dir, db):
 
     with pytest.raises(SystemCheckError, match=r"01-first/03-x.md:5: unknown block 'warning'"):
         call_command("check")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("status: live\n", "unknown status 'live'"),
+        ("minutes: ten\n", "'minutes' must be a whole number"),
+        ("minutes: 900\n", "'minutes' must be a whole number"),
+        ("references: a book\n", "'references' must be a list of strings"),
+    ],
+)
+def test_bad_front_matter_values_are_named(content_dir, extra, message):
+    make_course(content_dir)
+    write(content_dir, "01-first/03-x.md", lesson_file(extra=extra))
+    [problem] = only(content_dir)
+    assert (problem.path, problem.line, problem.message) == ("01-first/03-x.md", 2, message)
+    assert problem.hint
+
+
+def test_front_matter_that_is_not_a_mapping(content_dir):
+    make_course(content_dir)
+    write(content_dir, "01-first/03-x.md", "---\n- a list\n---\nText.\n")
+    [problem] = only(content_dir)
+    assert (problem.line, problem.message) == (2, "invalid front matter")
+
+
+def test_front_matter_that_is_never_closed(content_dir):
+    make_course(content_dir)
+    write(content_dir, "01-first/03-x.md", "---\ntitle: T\nsummary: S\nText.\n")
+    [problem] = only(content_dir)
+    assert (problem.line, problem.message) == (1, "front matter is not closed")
+
+
+def test_former_slugs_in_a_one_line_mapping_point_at_the_front_matter(content_dir):
+    make_course(content_dir)
+    write(
+        content_dir, "01-first/03-x.md", "---\n{title: T, summary: S, former_slugs: 3}\n---\nT.\n"
+    )
+    [problem] = only(content_dir)
+    assert (problem.line, problem.message) == (2, "'former_slugs' must be a list of slugs")
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        ("Text.\n:::\n", 6, "':::' closes no block"),
+        (
+            "::: note\nA.\n::: note\nB.\n:::\n",
+            7,
+            "'::: note' opens inside the block from line 5",
+        ),
+        (
+            "::: contrast\n:: codependence\nA.\n:: other\nB.\n:::\n",
+            8,
+            "unknown contrast side 'other'",
+        ),
+        (
+            "::: contrast\n:: codependence\nA.\n:: codependence\nB.\n:::\n",
+            8,
+            "contrast side 'codependence' appears twice",
+        ),
+        (
+            "::: reflection id=q1\nA?\n:::\n::: reflection id=q1\nB?\n:::\n",
+            8,
+            "prompt id 'q1' is used twice in this file",
+        ),
+    ],
+)
+def test_misplaced_block_markers_are_named_at_their_line(content_dir, body, line, message):
+    make_course(content_dir)
+    write(content_dir, "01-first/03-x.md", lesson_file(body=body))
+    assert (line, message) in [(p.line, p.message) for p in only(content_dir)]
+
+
+def test_a_term_list_that_is_not_yaml_is_named_at_its_line(content_dir):
+    make_course(content_dir)
+    write(content_dir, "_language.yml", "blame: kinder\nbad: [unclosed\n")
+    [problem] = only(content_dir)
+    assert (problem.path, problem.message) == ("_language.yml", "the term list could not be read")
+    assert problem.line >= 2
+
+
+def test_a_term_list_that_is_not_a_mapping(content_dir):
+    make_course(content_dir)
+    write(content_dir, "_language.yml", "- blame\n")
+    [problem] = only(content_dir)
+    assert (problem.path, problem.message) == ("_language.yml", "the term list is not a mapping")
+
+
+def test_a_missing_content_folder_is_one_problem(tmp_path):
+    [problem] = problems_for(tmp_path / "nowhere")
+    assert problem.message == "content folder not found"
+    assert "CONTENT_DIR" in problem.hint
+
+
+def test_a_file_that_is_not_utf8_is_named(content_dir):
+    make_course(content_dir)
+    (content_dir / "01-first/03-x.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    [problem] = only(content_dir)
+    assert (problem.path, problem.message) == ("01-first/03-x.md", "file is not UTF-8 text")
+
+
+def test_a_file_that_cannot_be_read_is_named(content_dir, monkeypatch):
+    make_course(content_dir)
+    unreadable = write(content_dir, "01-first/03-x.md", lesson_file())
+    read_text = Path.read_text
+
+    def refuse(path, *args, **kwargs):
+        if path == unreadable:
+            raise PermissionError(13, "Permission denied")
+        return read_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", refuse)
+    [problem] = only(content_dir)
+    assert (problem.path, problem.message) == (
+        "01-first/03-x.md",
+        "file cannot be read (Permission denied)",
+    )
+
+
+def test_bad_page_and_module_folder_names(content_dir):
+    make_course(content_dir)
+    write(content_dir, "Crisis.md", lesson_file())
+    write(content_dir, "second/_module.md", module_file())
+    messages = {p.path: p.message for p in only(content_dir)}
+    assert messages == {
+        "Crisis.md": "page file names use lowercase and hyphens",
+        "second": "module folder name must look like '01-slug'",
+    }
+
+
+def test_a_module_without_its_module_file(content_dir):
+    make_course(content_dir)
+    write(content_dir, "02-second/01-lesson-9.md", lesson_file())
+    [problem] = only(content_dir)
+    assert (problem.path, problem.message) == ("02-second/_module.md", "module has no _module.md")
+
+
+def test_other_files_in_a_module_folder_are_ignored(content_dir):
+    make_course(content_dir)
+    write(content_dir, "01-first/notes.txt", "scratch")
+    (content_dir / "01-first/images").mkdir()
+    assert problems_for(content_dir) == []

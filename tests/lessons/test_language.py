@@ -98,3 +98,7 @@ def test_problems_in_a_file_come_in_line_order(content_dir):
 
 def test_the_shipped_content_passes_with_the_stemmed_check():
     assert [str(p) for p in check_tree(CONTENT_DIR)[2]] == []
+
+
+def test_an_empty_term_list_finds_nothing():
+    assert Vocabulary({}).find("You are codependent.") == []

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons.catalogue import set_completed
-from lessons.models import Lesson, Progress
+from lessons.models import Lesson, Page, Progress
 from prodep.accounts.models import Profile
 from tests.factories import (
     answer,
@@ -343,3 +343,20 @@ def test_a_returning_reader_is_welcomed_back(client, reader):
     client.get(reverse("lessons:lesson", args=["first", "lesson-1"]))
     html = client.get(reverse("dashboard")).content.decode()
     assert "<h1>Welcome back</h1>" in html
+
+
+def test_a_help_page_is_shown_at_its_address_and_an_unknown_one_is_404(client, course):
+    write(course, "glossary.md", lesson_file("Glossary", "Words we use."))
+    sync(course)
+    page = Page.objects.get(slug="glossary")
+    response = client.get(page.get_absolute_url())
+    assert response.status_code == 200
+    assert "Words we use." in response.content.decode()
+    assert client.get(reverse("lessons:page", args=["nope"])).status_code == 404
+
+
+def test_a_module_whose_lessons_are_all_drafts_is_404_for_readers(client, reader, course):
+    write(course, "02-second/_module.md", module_file("Second"))
+    write(course, "02-second/01-soon.md", lesson_file("Soon", extra="status: draft\n"))
+    sync(course)
+    assert client.get(reverse("lessons:module", args=["second"])).status_code == 404

@@ -137,3 +137,37 @@ def test_removing_an_answered_prompt_warns_the_author(content_dir, db):
     assert str(warning) == (
         "01-first/01-lesson-1.md:1: prompt id 'p1' was removed but readers have answers to it"
     )
+
+
+def test_the_command_shows_the_author_a_removed_answered_prompt(content_dir, db, capsys):
+    make_course(content_dir)
+    sync_content(content_dir)
+    answer(make_user(), "p1")
+    write(content_dir, "01-first/01-lesson-1.md", lesson_file("Lesson 1", "Prompt gone."))
+    call_command("sync_content", "--path", str(content_dir))
+    assert (
+        "warning: 01-first/01-lesson-1.md:1: prompt id 'p1' was removed but readers have answers"
+        in capsys.readouterr().err
+    )
+
+
+def test_check_with_the_database_warns_of_a_removed_answered_prompt(content_dir, db, capsys):
+    make_course(content_dir)
+    sync_content(content_dir)
+    answer(make_user(), "p1")
+    write(content_dir, "01-first/01-lesson-1.md", lesson_file("Lesson 1", "Prompt gone."))
+    sync_content(content_dir)
+    call_command("check")
+    assert "p1" not in capsys.readouterr().err  # needs the database: only with --database
+    call_command("check", "--database", "default")
+    assert "prompt id 'p1' was removed but readers have answers" in capsys.readouterr().err
+
+
+def test_check_with_the_database_before_migrate_reports_nothing(content_dir, db, monkeypatch):
+    from django.db import connection
+
+    from lessons.checks import check_removed_prompts
+
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *a, **k: [])
+    assert check_removed_prompts(databases=["default"]) == []
+    assert check_removed_prompts() == []

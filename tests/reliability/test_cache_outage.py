@@ -217,3 +217,10 @@ def test_sync_content_says_nothing_about_a_cache_that_answered(content_dir, tran
     err = StringIO()
     call_command("sync_content", stdout=StringIO(), stderr=err)
     assert "did not answer" not in err.getvalue()
+
+
+def test_the_deep_health_check_reports_a_running_redis_as_ok(private_redis, settings, client, db):
+    port, _ = private_redis
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{port}/0")
+    body = client.get("/healthz", {"deep": "1"}).json()
+    assert body["cache"] == "ok"

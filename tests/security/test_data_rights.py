@@ -166,3 +166,10 @@ def test_the_readable_export_shows_what_others_wrote_as_text_not_markup(client, 
     text = html.unescape(re.sub(r"<[^>]+>", "", rendered))
     assert text.count("<img src=x onerror=alert(1)>") >= 4  # name, alias, note, access log
     assert "Read this" in text
+
+
+def test_the_delete_page_says_what_goes_and_asks_for_the_word(client, rich_user):
+    sign_in(client, rich_user)
+    html = client.get(reverse("delete_account")).content.decode()
+    assert "your reflections, and any sharing of them" in html
+    assert 'Type "delete" to confirm' in html

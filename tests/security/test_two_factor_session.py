@@ -169,3 +169,15 @@ def test_has_two_factor_is_an_app_or_a_key_never_recovery_codes_alone():
     assert not has_two_factor(user)
     add_totp(user)
     assert has_two_factor(user)
+
+
+def test_a_visitor_who_is_not_signed_in_has_passed_no_second_factor(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from prodep.accounts.two_factor import passed_second_factor, signed_in_recently_for_setup
+
+    request = rf.get(reverse("mfa_activate_totp"))
+    request.user = AnonymousUser()
+    assert passed_second_factor(request) is False
+    assert signed_in_recently_for_setup(request) is False
+    assert signed_in_recently_for_setup(None) is False
