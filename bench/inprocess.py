@@ -13,7 +13,6 @@ Usage: .venv/bin/python bench/inprocess.py [--repeat 300] [--profile floor | --a
 """
 
 import argparse
-import base64
 import cProfile
 import os
 import pstats
@@ -24,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.servers import production_env  # noqa: E402 - the repository root must be importable first
 
 # Where a page's time goes, by the file a profiled function is in (first match wins).
 AREAS = [
@@ -68,19 +69,9 @@ PAGES = ["floor (anonymous)", "floor", "lesson", "dashboard", "journal", "roster
 
 
 def configure(folder: Path, database_url: str) -> None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        BENCH_STATIC_ROOT=str(folder / "static"),
-        PRODEP_BENCH_DB="1",
-        DEBUG="false",
-        SECURE_HTTPS="false",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECRET_KEY="bench-" + base64.urlsafe_b64encode(os.urandom(45)).decode(),
-        REFLECTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
-        DATABASE_URL=database_url or f"sqlite:///{folder / 'bench.sqlite3'}",
-        CACHE_URL="",
-        LOG_LEVEL="WARNING",
-    )
+    """The settings ``make bench`` gives gunicorn, in this process."""
+    os.environ.update(production_env(folder / "static"))
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     os.environ.pop("PYTEST_VERSION", None)
 
 
