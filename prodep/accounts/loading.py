@@ -39,13 +39,14 @@ class _Part:
     attnames: tuple[str, ...]
     converters: tuple[_Converters, ...]  # per column: what the ORM would apply to its value
     start: int
-    relation: str = ""  # the user's accessor for this row; "" for the user itself
+    # The one-to-one field from this row's model to the user; None for the user itself.
+    link: models.OneToOneField[Any, Any] | None = None
 
     def instance(
         self, row: tuple[Any, ...], using: str, connection: BaseDatabaseWrapper
     ) -> models.Model | None:
         values = list(row[self.start : self.start + len(self.attnames)])
-        if values[0] is None and self.relation:
+        if values[0] is None and self.link is not None:
             return None  # no such row (a LEFT JOIN's empty side)
         for index, (converters, expression) in enumerate(self.converters):
             for converter in converters:
@@ -85,20 +86,21 @@ def _user_query(using: str) -> tuple[str, tuple[_Part, ...]]:
     parts: list[_Part] = []
     columns: list[str] = []
     joins: list[str] = []
-    tables: list[tuple[type[models.Model], str, str]] = [(User, "u", "")]
+    tables: list[tuple[type[models.Model], str, models.OneToOneField[Any, Any] | None]]
+    tables = [(User, "u", None)]
     for i, relation in enumerate(USER_RELATIONS):
         link = _link_to_user(relation)
         alias = f"r{i}"
-        tables.append((link.model, alias, relation))
+        tables.append((link.model, alias, link))
         joins.append(
             f"LEFT OUTER JOIN {quote(link.model._meta.db_table)} {alias} "
             f"ON {alias}.{quote(_column(link))} = {user_pk}"
         )
-    for model, alias, relation in tables:
+    for model, alias, link_or_none in tables:
         fields = model._meta.concrete_fields
         converters = tuple(_converters(field, connection) for field in fields)
         attnames = tuple(field.attname for field in fields)
-        parts.append(_Part(model, attnames, converters, len(columns), relation))
+        parts.append(_Part(model, attnames, converters, len(columns), link_or_none))
         columns += [f"{alias}.{quote(_column(field))}" for field in fields]
     sql = (
         f"SELECT {', '.join(columns)} FROM {quote(User._meta.db_table)} u "
@@ -124,11 +126,11 @@ def load_user(user_id: object) -> User | None:
         return None
     user = cast(User, parts[0].instance(row, using, connection))
     for part in parts[1:]:
+        assert part.link is not None  # every part after the user's is a joined relation
         related = part.instance(row, using, connection)
-        link = _link_to_user(part.relation)
-        link.remote_field.set_cached_value(user, related)  # user.<relation>, None included
+        part.link.remote_field.set_cached_value(user, related)  # user.<relation>, None too
         if related is not None:
-            link.set_cached_value(related, user)  # <related>.user
+            part.link.set_cached_value(related, user)  # <related>.user
     return user
 
 
