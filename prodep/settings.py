@@ -205,8 +205,6 @@ if _database_url:
 else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / "db.sqlite3")}
 if _database["ENGINE"] == "django.db.backends.postgresql":
-    # The same backend, with a health check that needs no round trip (prodep/database).
-    _database["ENGINE"] = "prodep.database"
     # A server that does not answer (not one that refuses) must not hold a worker for minutes.
     _database.setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 5)

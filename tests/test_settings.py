@@ -158,7 +158,7 @@ def test_postgresql_uses_the_health_checked_backend_and_a_connect_timeout():
         DATABASE_CONNECT_TIMEOUT="3",
         **KEYS,
     ).split()
-    assert (engine, timeout) == ("prodep.database", "3")
+    assert (engine, timeout) == ("django.db.backends.postgresql", "3")
 
 
 def test_a_local_env_file_is_read_without_comments_blanks_or_quotes(tmp_path):
